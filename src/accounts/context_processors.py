@@ -1,0 +1,21 @@
+"""Template context: what the navigation may offer the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.permissions import AUDIT_VIEW, JOBS_VIEW, REGISTER_CHANGE, REGISTER_VIEW, user_has_permission
+
+
+def staff(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "can": {
+            "register_view": user_has_permission(user, REGISTER_VIEW),
+            "register_change": user_has_permission(user, REGISTER_CHANGE),
+            "audit_view": user_has_permission(user, AUDIT_VIEW),
+            "jobs_view": user_has_permission(user, JOBS_VIEW),
+        }
+    }

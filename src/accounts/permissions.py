@@ -1,0 +1,73 @@
+"""Declared permissions: each view states what it needs (STYLE.md rule 4).
+
+Permissions follow from the role; there is no per-user grant to forget to
+revoke. ``tests/test_url_walk.py`` fails on any view without a declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import Role
+
+PUBLIC = "public"
+
+REGISTER_VIEW = "register.view"
+REGISTER_CHANGE = "register.change"
+REGISTER_EXPORT = "register.export"
+AUDIT_VIEW = "audit.view"
+JOBS_VIEW = "jobs.view"
+ACCOUNT_SELF = "accounts.self"  # any logged-in staff member: own password, logout
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SECRETARY: frozenset({REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT}),
+    Role.UNIT_MANAGER: frozenset({REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, AUDIT_VIEW}),
+    # Region-level work (pool, campaigns) comes later; for now the register of
+    # the coordinator's own municipality, read-only.
+    Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW}),
+    Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW}),
+}
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def user_has_permission(user: Any, permission: str) -> bool:
+    """Whether the user's role grants the permission (never true without a municipality)."""
+    if permission == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if permission == ACCOUNT_SELF:
+        return True
+    if not user.municipality_id or not user.is_active:
+        return False
+    return permission in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def requires(permission: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare and enforce the permission a view needs (403 without it)."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not user_has_permission(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]  # read by the URL walk test
+        return wrapped  # type: ignore[return-value]  # same signature as the view
+
+    return decorate
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    """Declare a view reachable without login (login page, password reset, language)."""
+    view = login_not_required(view)
+    view.permission = PUBLIC  # type: ignore[attr-defined]  # read by the URL walk test
+    return view

@@ -1,0 +1,81 @@
+"""Writing the access log and the change history. Called inside the services that read or change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from audit.context import current_client_address
+from audit.models import AccessAction, AccessLogEntry, ChangeAction, ChangeLogEntry
+
+
+def _label(instance: models.Model) -> str:
+    return f"{instance._meta.verbose_name} #{instance.pk}"
+
+
+def access_log_record(
+    *,
+    user: Any,
+    action: AccessAction,
+    municipality_id: str,
+    instance: models.Model | None = None,
+    object_type: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AccessLogEntry:
+    """Append one access-log row for a read of personal data."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        municipality_id=municipality_id,
+        action=action,
+        object_type=instance._meta.label_lower if instance is not None else object_type,
+        object_id=str(instance.pk) if instance is not None else "",
+        object_label=_label(instance) if instance is not None else "",
+        detail=detail or {},
+        client_address=current_client_address(),
+    )
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The tracked fields' values as JSON-ready display values (choices by their code)."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)  # type: ignore[union-attr]  # concrete fields only
+        if isinstance(value, list | dict | bool | int | float) or value is None:
+            values[name] = value
+        else:
+            values[name] = str(value)
+    return values
+
+
+def change_log_record(
+    *,
+    user: Any,
+    instance: models.Model,
+    action: ChangeAction,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> ChangeLogEntry | None:
+    """Append a change-history row with the fields that differ; None when nothing changed."""
+    changes = {}
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            field = instance._meta.get_field(name)
+            changes[name] = {
+                "label": str(getattr(field, "verbose_name", name)),
+                "before": before.get(name),
+                "after": after.get(name),
+            }
+    if not changes and action == ChangeAction.UPDATE:
+        return None
+    return ChangeLogEntry.objects.create(
+        user=user,
+        municipality_id=instance.municipality_id,  # type: ignore[attr-defined]  # MunicipalityOwned
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_label=_label(instance),
+        changes=changes,
+        client_address=current_client_address(),
+    )
