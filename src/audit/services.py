@@ -16,7 +16,7 @@ def _label(instance: models.Model) -> str:
 
 def access_log_record(
     *,
-    user: Any,
+    by: Any,
     action: AccessAction,
     municipality_id: str,
     instance: models.Model | None = None,
@@ -25,7 +25,7 @@ def access_log_record(
 ) -> AccessLogEntry:
     """Append one access-log row for a read of personal data."""
     return AccessLogEntry.objects.create(
-        user=user,
+        user=by,
         municipality_id=municipality_id,
         action=action,
         object_type=instance._meta.label_lower if instance is not None else object_type,
@@ -37,12 +37,20 @@ def access_log_record(
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The tracked fields' values as JSON-ready display values (choices by their code)."""
+    """The tracked fields as readable, JSON-ready values (related objects and choices by their label)."""
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        value = getattr(instance, field.attname)  # type: ignore[union-attr]  # concrete fields only
-        if isinstance(value, list | dict | bool | int | float) or value is None:
+        if field.is_relation:
+            related = getattr(instance, name)
+            values[name] = str(related) if related is not None else None
+            continue
+        value = getattr(instance, name)
+        if getattr(field, "choices", None) and value not in (None, ""):
+            value = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]  # flat choices
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        if isinstance(value, bool | int | float | str) or value is None:
             values[name] = value
         else:
             values[name] = str(value)
@@ -51,7 +59,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def change_log_record(
     *,
-    user: Any,
+    by: Any,
     instance: models.Model,
     action: ChangeAction,
     before: dict[str, Any],
@@ -70,7 +78,7 @@ def change_log_record(
     if not changes and action == ChangeAction.UPDATE:
         return None
     return ChangeLogEntry.objects.create(
-        user=user,
+        user=by,
         municipality_id=instance.municipality_id,  # type: ignore[attr-defined]  # MunicipalityOwned
         action=action,
         object_type=instance._meta.label_lower,

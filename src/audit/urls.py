@@ -1,4 +1,9 @@
 from django.urls import path
 
+from audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.access_log, name="access_log"),
+    path("andringar/", views.change_log, name="change_log"),
+]

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from jobs import views
+
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

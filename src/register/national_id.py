@@ -56,10 +56,10 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 __all__ = [
-    "InvalidNationalId",
-    "NationalIdErrorCode",
     "TEST_SERIAL_MAX",
     "TEST_SERIAL_MIN",
+    "InvalidNationalId",
+    "NationalIdErrorCode",
     "luhn_check_digit",
     "national_id_birth_date",
     "national_id_format",
@@ -245,7 +245,9 @@ def national_id_make_test_number(
         raise ValueError(f"the year of birth must be {MIN_YEAR} or later")
     day = born.day + COORDINATION_DAY_OFFSET if coordination else born.day
     nine = f"{born.year % 100:02d}{born.month:02d}{day:02d}{serial:03d}"
-    return f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
+    return (
+        f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
+    )
 
 
 def _require_normalised(normalised: str) -> None:
