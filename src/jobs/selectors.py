@@ -84,9 +84,7 @@ def _queued_jobs(*, limit: int) -> tuple[list[QueuedJob], int]:
     packages = [(row, row.task) for row in rows[:limit]]
     task_ids = {str(task.get("id")) for _, task in packages}
     # Earlier failed attempts are recorded under the same task id.
-    attempts = dict(
-        Failure.objects.filter(id__in=task_ids).values_list("id", "attempt_count")
-    )
+    attempts = dict(Failure.objects.filter(id__in=task_ids).values_list("id", "attempt_count"))
     queued = [
         QueuedJob(
             name=str(task.get("name", "")),

@@ -26,10 +26,22 @@ _NAME_MAX_LENGTH = 100
 # the function, so a job argument with one of these names would silently vanish.
 _RESERVED_KWARGS = frozenset(
     {
-        "task_name", "q_options", "hook", "group", "save", "sync", "cached", "ack_failure",
-        "iter_count", "iter_cached", "chain", "broker", "cluster", "timeout",
+        "task_name",
+        "q_options",
+        "hook",
+        "group",
+        "save",
+        "sync",
+        "cached",
+        "ack_failure",
+        "iter_count",
+        "iter_cached",
+        "chain",
+        "broker",
+        "cluster",
+        "timeout",
     }
-)  # fmt: skip
+)
 
 
 def _job_name(*, func: str) -> str:

@@ -10,8 +10,8 @@ def email_send(*, to: list[str], subject: str, body: str, html_body: str | None 
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
-    # fail_silently=True: a refused message must raise, or the broker would
+    # fail_silently=False: a refused message must raise, or the broker would
     # acknowledge it and the e-mail would be lost without a trace.
-    sent = message.send(fail_silently=True)
-    if False:
+    sent = message.send(fail_silently=False)
+    if sent != 1:
         raise RuntimeError("The mail backend did not accept the message.")

@@ -19,13 +19,13 @@ from multiprocessing import Event, Value
 from unittest import mock
 
 from django.utils import timezone
-from django_q import monitor as q_monitor  # type: ignore[import-untyped]  # django-q2 ships no type hints
-from django_q import worker as q_worker  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.brokers import get_broker  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.conf import Conf  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.models import OrmQ  # type: ignore[import-untyped]  # django-q2 ships no type hints
+from django_q.monitor import monitor  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.pusher import pusher  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.queues import Queue  # type: ignore[import-untyped]  # django-q2 ships no type hints
+from django_q.worker import worker  # type: ignore[import-untyped]  # django-q2 ships no type hints
 
 
 def run_worker_once() -> int:
@@ -57,12 +57,12 @@ def run_worker_once() -> int:
     # share the test's connection, which may be inside the test's transaction:
     # closing it would end that transaction (and the in-memory SQLite database).
     with (
-        mock.patch.object(q_worker, "close_old_django_connections", lambda: None),
-        mock.patch.object(q_monitor, "close_old_django_connections", lambda: None),
+        mock.patch("django_q.worker.close_old_django_connections", return_value=None),
+        mock.patch("django_q.monitor.close_old_django_connections", return_value=None),
     ):
-        q_worker.worker(task_queue, result_queue, Value("f", -1))
+        worker(task_queue, result_queue, Value("f", -1))
         result_queue.put("STOP")
-        q_monitor.monitor(result_queue, broker=broker)
+        monitor(result_queue, broker=broker)
     return ran
 
 

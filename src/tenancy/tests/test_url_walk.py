@@ -1,0 +1,155 @@
+"""Walk every URL the project defines, as every role of two municipalities, with the
+other municipality's object ids: nothing of the other municipality may appear."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Role
+from accounts.permissions import PUBLIC
+LINKOPING, NORRKOPING = "0580", "0581"
+
+SECRET_MARKERS = ["Hemligsson", "Hemlig-Hanna", "hemliga vägen", "hemlig@example.se", "Nils Norrman"]
+
+
+def _walk(resolver: URLResolver, prefix: str = "", route: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry, namespace, route + str(entry.pattern))
+        else:
+            yield f"{prefix}{entry.name}", route + str(entry.pattern), entry
+
+
+def all_patterns() -> list[tuple[str, URLPattern]]:
+    return [(name, pattern) for name, _route, pattern in _walk(get_resolver())]
+
+
+ROUTES = {id(pattern): route for _name, route, pattern in _walk(get_resolver())}
+
+
+def test_every_view_declares_its_permission() -> None:
+    missing = [name for name, pattern in all_patterns() if not hasattr(pattern.callback, "permission")]
+    assert missing == [], f"views without a declared permission: {missing}"
+
+
+def test_only_login_password_reset_and_language_are_public() -> None:
+    public = sorted(name for name, pattern in all_patterns() if pattern.callback.permission == PUBLIC)
+    assert public == [
+        "accounts:login",
+        "accounts:password_reset",
+        "accounts:password_reset_complete",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_done",
+        "set_language",
+    ]
+
+
+def _fill(pattern: URLPattern, ids: dict[str, Any]) -> str:
+    """The pattern's route with every converter replaced by the other municipality's id."""
+    route = ROUTES[id(pattern)]
+    for name in pattern.pattern.converters:
+        route = route.replace(f"<int:{name}>", str(ids[name])).replace(f"<{name}>", str(ids[name]))
+    return "/" + route
+
+
+@pytest.fixture
+def other_municipality_data(make_user: Any, make_family: Any, other_secretary: Any, in_scope: Any) -> dict[str, Any]:
+    family = make_family(
+        other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal="60222"
+    )
+    from register import services
+
+    with in_scope(other_secretary):
+        services.household_update(
+            by=other_secretary,
+            household=family.household,
+            version=family.household.version,
+            street_address="Hemliga vägen 7",
+            email="hemlig@example.se",
+        )
+        loner = services.person_create(
+            by=other_secretary, first_name="Hemlig-Hanna", last_name="Hemligsson", email="hemlig@example.se"
+        )
+    # The other municipality's staff leave traces in its logs too.
+    return {
+        "pk": family.household.pk,
+        "household_pk": family.household.pk,
+        "person_pk": loner.pk,
+        "assignment_pk": family.assignment.pk,
+        "uidb64": "MQ",
+        "token": "set-password",
+        "family": family,
+        "loner": loner,
+    }
+
+
+ROLES = [Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR, Role.ADMINISTRATOR]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_view_shows_another_municipalitys_data(
+    role: str, client: Any, make_user: Any, make_family: Any, other_municipality_data: dict[str, Any]
+) -> None:
+    viewer = make_user(LINKOPING, role)
+    own = make_family(make_user(LINKOPING, Role.SECRETARY), name="Familjen Egen")
+    client.force_login(viewer)
+    data = other_municipality_data
+    # Each object-id parameter is tried with every kind of the other municipality's ids:
+    # a household id where a person id is expected must not work either.
+    id_sets = [
+        {**data, "pk": data["family"].household.pk},
+        {**data, "pk": data["family"].member.pk},
+        {**data, "pk": data["loner"].pk, "household_pk": data["loner"].pk},
+        {**data, "pk": data["family"].assignment.pk},
+    ]
+    checked = 0
+    for name, pattern in all_patterns():
+        has_ids = bool(pattern.pattern.converters)
+        for ids in id_sets if has_ids else [data]:
+            url = _fill(pattern, ids)
+            for method in ("get", "post"):
+                query = {"q": "Hemligs"} if method == "get" else {"name": "x", "to_status": "information"}
+                response = getattr(client, method)(url, query)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                text = body.decode("utf-8", errors="replace")
+                for marker in SECRET_MARKERS:
+                    assert marker.lower() not in text.lower(), f"{method.upper()} {url} ({name}) as {role} shows {marker!r}"
+                if has_ids and name not in {"accounts:password_reset_confirm"}:
+                    if pattern.pattern.converters.keys() & {"pk", "household_pk", "person_pk"} and ids["pk"] != own.household.pk:
+                        assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name}) as {role}: {response.status_code}"
+                checked += 1
+    assert checked > 40
+    # Nothing of the other municipality was changed by any of those requests.
+    from register.models import Household
+    from tenancy.scope import municipality_scope
+
+    with municipality_scope(NORRKOPING):
+        household = Household.objects.get(pk=data["family"].household.pk)
+    assert household.name == "Familjen Hemligsson"
+    assert household.version == 2
+
+
+def test_a_missing_and_a_forbidden_object_look_the_same(
+    client: Any, secretary: Any, other_municipality_data: dict[str, Any]
+) -> None:
+    client.force_login(secretary)
+    forbidden = client.get(f"/hushall/{other_municipality_data['family'].household.pk}/")
+    missing = client.get("/hushall/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_non_public_page(
+    client: Any, other_municipality_data: dict[str, Any]
+) -> None:
+    for name, pattern in all_patterns():
+        if pattern.callback.permission == PUBLIC:
+            continue
+        response = client.get(_fill(pattern, other_municipality_data))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/konto/logga-in/"), name
