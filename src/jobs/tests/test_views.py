@@ -50,7 +50,7 @@ def test_administrator_sees_a_failed_job_with_function_attempts_and_error_but_no
     assert "jobs.tests.failing.always_fail" in content
     assert "<td>3</td>" in content
     assert "MailServerDown: Mail server refused the message to" in content
-    assert "Gave up" in content
+    assert "Gav upp" in content
     assert "anna.andersson@example.se" not in content
     assert "Traceback" not in content
 
@@ -66,7 +66,7 @@ def test_administrator_sees_a_waiting_job_but_not_its_recipient_or_subject(
     assert response.status_code == 200
     content = response.content.decode()
     assert "jobs.tasks.email_send" in content
-    assert "No jobs are waiting." not in content
+    assert "Inga jobb väntar." not in content
     assert "anna.andersson@example.se" not in content
     assert "About your foster home" not in content
 
@@ -79,10 +79,10 @@ def test_administrator_sees_finished_jobs(administrator_client, django_capture_o
     response = administrator_client.get(OVERVIEW_URL)
 
     content = response.content.decode()
-    assert "1 job finished in the last 24 hours." in content
+    assert "1 jobb blev klart det senaste dygnet." in content
     assert "jobs.tasks.email_send" in content
-    assert "No jobs are waiting." in content
-    assert "No jobs have failed." in content
+    assert "Inga jobb väntar." in content
+    assert "Inga jobb har misslyckats." in content
 
 
 @pytest.mark.parametrize("role", ["secretary", "unit_manager", "county_coordinator"])
