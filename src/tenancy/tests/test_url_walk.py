@@ -99,6 +99,16 @@ def test_no_view_shows_another_municipalitys_data(
     own = make_family(make_user(LINKOPING, Role.SECRETARY), name="Familjen Egen")
     client.force_login(viewer)
     data = other_municipality_data
+    from register.models import Assignment, Household, Person
+    from tenancy.scope import municipality_scope
+
+    with municipality_scope(LINKOPING):
+        own_ids = {
+            *Household.objects.values_list("pk", flat=True),
+            *Person.objects.values_list("pk", flat=True),
+            *Assignment.objects.values_list("pk", flat=True),
+        }
+    assert own.household.pk in own_ids
     # Each object-id parameter is tried with every kind of the other municipality's ids:
     # a household id where a person id is expected must not work either.
     id_sets = [
@@ -119,15 +129,14 @@ def test_no_view_shows_another_municipalitys_data(
                 text = body.decode("utf-8", errors="replace")
                 for marker in SECRET_MARKERS:
                     assert marker.lower() not in text.lower(), f"{method.upper()} {url} ({name}) as {role} shows {marker!r}"
-                if has_ids and name not in {"accounts:password_reset_confirm"}:
-                    if pattern.pattern.converters.keys() & {"pk", "household_pk", "person_pk"} and ids["pk"] != own.household.pk:
-                        assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name}) as {role}: {response.status_code}"
+                used = {ids[key] for key in pattern.pattern.converters.keys() & {"pk", "household_pk", "person_pk"}}
+                # With database-wide id sequences another municipality's id may equal the id
+                # of one of the viewer's own objects of another kind; only the leak check applies then.
+                if used and not used & own_ids:
+                    assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name}) as {role}: {response.status_code}"
                 checked += 1
     assert checked > 40
     # Nothing of the other municipality was changed by any of those requests.
-    from register.models import Household
-    from tenancy.scope import municipality_scope
-
     with municipality_scope(NORRKOPING):
         household = Household.objects.get(pk=data["family"].household.pk)
     assert household.name == "Familjen Hemligsson"
