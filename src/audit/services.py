@@ -68,6 +68,8 @@ def change_log_record(
     """Append a change-history row with the fields that differ; None when nothing changed."""
     changes = {}
     for name in sorted(set(before) | set(after)):
+        if action == ChangeAction.CREATE and after.get(name) in (None, ""):
+            continue  # a new record's empty fields are not news
         if before.get(name) != after.get(name):
             field = instance._meta.get_field(name)
             changes[name] = {

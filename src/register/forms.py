@@ -186,7 +186,13 @@ class TransitionForm(VersionedForm):
 
 
 class RegisterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Name, address, e-mail or personal identity number."),
+    )
     type = forms.ChoiceField(label=_("Assignment type"), required=False, choices=[("", _("All")), *AssignmentType.choices])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *AssignmentStatus.choices])
     secretary = forms.ChoiceField(label=_("Responsible secretary"), required=False)

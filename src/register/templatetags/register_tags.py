@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.translation import gettext as _
 
 from register.national_id import national_id_format
 
@@ -15,3 +18,15 @@ def national_id_display(value: str | None) -> str:
     if value and len(value) == 12 and value.isdigit():
         return national_id_format(value)
     return value or ""
+
+
+@register.filter
+def history_value(value: Any) -> str:
+    """A change-history value for display: yes/no for booleans, a dash for nothing."""
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if value is None or value == "":
+        return "—"
+    return str(value)
