@@ -43,7 +43,7 @@ keeps these numbers rare and marks nothing else: no column says "demo".
 Other fictional details
 -----------------------
 * Phone numbers only from 070-174 06 05 … 070-174 06 99, the range PTS keeps for fiction
-  and tests ("fiktiva nummer"); e-mail addresses at example.se and example.com; staff
+  and tests ("fiktiva nummer"); e-mail addresses at the reserved example.com and example.org (RFC 2606); staff
   e-mail at ``demo.bollplank.invalid`` (``.invalid`` can never resolve, RFC 2606).
 * Addresses are Faker street names with house numbers on real postal codes of the owning
   municipality (``geo.PostalCode``). GeoNames files no postal code under Kinda (0513) or
@@ -65,14 +65,14 @@ import datetime
 import random
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Subquery
 from faker import Faker
 
 from accounts.models import Role, User
@@ -116,7 +116,7 @@ TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 # PTS's "fiktiva nummer" for film, books and tests: 070-174 06 05 to 070-174 06 99.
 FICTIONAL_PHONE_NUMBERS = tuple(f"070-174 06 {n:02d}" for n in range(5, 100))
-EMAIL_DOMAINS = ("example.se", "example.com")
+EMAIL_DOMAINS = ("example.com", "example.org")
 
 # Code -> (ASCII slug for usernames, approximate population): the weights that spread
 # the assignees. Linköping alone has about a third (the seed article: ~1,200 volunteers).
@@ -853,30 +853,54 @@ def demo_write(plan: DemoPlan) -> None:
             for planned, assignment in assignments
             for step in planned.steps
         )
-        _backdate(plan, assignments, households=households, persons=persons)
+        _backdate(
+            assignment_ids=[assignment.pk for _, assignment in assignments],
+            household_ids=[household.pk for household in households.values()],
+            person_ids=[person.pk for _, person in persons],
+        )
 
 
-def _backdate(
-    plan: DemoPlan,
-    assignments: list[tuple[AssignmentPlan, Assignment]],
-    *,
-    households: Mapping[int, Household],
-    persons: list[tuple[int, Person]],
-) -> None:
-    """created_at/updated_at from the status history rather than "now" (auto_now fields
-    ignore values given to bulk_create): a holder counts as registered at its first interest."""
-    for planned, assignment in assignments:
-        assignment.created_at, assignment.updated_at = planned.steps[0].at, planned.steps[-1].at
-    registered = [min(planned.steps[0].at for planned in holder.assignments) for holder in plan.holders]
-    for index, household in households.items():
-        household.created_at = household.updated_at = registered[index]
-    for index, person in persons:
-        person.created_at = person.updated_at = registered[index]
-    Assignment.objects.bulk_update(
-        [assignment for _, assignment in assignments], ["created_at", "updated_at"]
+def _backdate(*, assignment_ids: list[int], household_ids: list[int], person_ids: list[int]) -> None:
+    """created_at/updated_at from the status history rather than "now".
+
+    auto_now fields ignore the values given to bulk_create, and bulk_update (CASE per row)
+    took longer than all the inserts, so a few UPDATEs with subqueries, in chunks that
+    stay below SQLite's limit on query parameters. An assignment was created at its first
+    status change and last updated at its latest; a household or a person standing alone
+    was registered with its first assignment, a household's members with the household.
+    """
+    first_change = (
+        AssignmentStatusChange.objects.filter(assignment=OuterRef("pk"))
+        .order_by("changed_at")
+        .values("changed_at")
     )
-    Household.objects.bulk_update(households.values(), ["created_at", "updated_at"])
-    Person.objects.bulk_update([person for _, person in persons], ["created_at", "updated_at"])
+    for chunk in _chunks(assignment_ids):
+        Assignment.objects.filter(pk__in=chunk).update(
+            created_at=Subquery(first_change[:1]), updated_at=F("status_changed_at")
+        )
+    household_first = (
+        Assignment.objects.filter(household=OuterRef("pk")).order_by("created_at").values("created_at")
+    )
+    for chunk in _chunks(household_ids):
+        Household.objects.filter(pk__in=chunk).update(
+            created_at=Subquery(household_first[:1]), updated_at=Subquery(household_first[:1])
+        )
+    household_registered = Household.objects.filter(pk=OuterRef("household")).values("created_at")
+    person_first = (
+        Assignment.objects.filter(person=OuterRef("pk")).order_by("created_at").values("created_at")
+    )
+    for chunk in _chunks(person_ids):
+        Person.objects.filter(pk__in=chunk, household__isnull=False).update(
+            created_at=Subquery(household_registered[:1]), updated_at=Subquery(household_registered[:1])
+        )
+        Person.objects.filter(pk__in=chunk, household__isnull=True).update(
+            created_at=Subquery(person_first[:1]), updated_at=Subquery(person_first[:1])
+        )
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 # --- build and summary ----------------------------------------------------------------

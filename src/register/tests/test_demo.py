@@ -170,6 +170,18 @@ def test_every_status_history_is_a_walk_of_the_transitions_ending_where_the_assi
             assert secretaries[assignment.responsible_secretary_id] == assignment.municipality_id
 
 
+def test_rows_are_dated_by_their_history_not_by_the_day_the_demo_was_built(built):
+    for assignment in Assignment.objects.prefetch_related("status_changes"):
+        changes = list(assignment.status_changes.all())
+        assert assignment.created_at == changes[0].changed_at
+        assert assignment.updated_at == changes[-1].changed_at
+    for household in Household.objects.prefetch_related("assignments", "members"):
+        assert household.created_at == min(a.created_at for a in household.assignments.all())
+        assert {member.created_at for member in household.members.all()} == {household.created_at}
+    for person in Person.objects.filter(household__isnull=True).prefetch_related("assignments"):
+        assert person.created_at == min(a.created_at for a in person.assignments.all())
+
+
 def test_the_demo_has_early_approved_active_and_ended_assignments(built):
     statuses = Counter(Assignment.objects.values_list("status", flat=True))
 
@@ -234,7 +246,7 @@ def test_phone_numbers_and_email_addresses_are_fictional(built):
     assert FICTIONAL_PHONE_NUMBERS[-1] == "070-174 06 99"
     for email in filter(None, emails):
         assert email.isascii()
-        assert email.endswith(("@example.se", "@example.com"))
+        assert email.endswith(("@example.com", "@example.org"))
 
 
 def _row_counts() -> dict[str, int]:
