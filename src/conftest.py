@@ -3,7 +3,7 @@ made through the services (STYLE rule 6: set up data through services)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,14 @@ class Family:
 def make_family(db: Any) -> Callable[..., Family]:
     """A household with one member and a foster-home assignment, made by ``by``'s services."""
 
-    def make(by: User, *, name: str = "Familjen Lind", first_name: str = "Lena", postal: str = "58183", **assignment: Any) -> Family:
+    def make(
+        by: User,
+        *,
+        name: str = "Familjen Lind",
+        first_name: str = "Lena",
+        postal: str = "58183",
+        **assignment: Any,
+    ) -> Family:
         with municipality_scope(by.municipality_id or ""):
             household = services.household_create(
                 by=by,
@@ -76,7 +83,9 @@ def make_family(db: Any) -> Callable[..., Family]:
                 phone="070-1740605",
                 email="lind@example.se",
             )
-            member = services.person_create(by=by, household=household, first_name=first_name, last_name=name.split()[-1])
+            member = services.person_create(
+                by=by, household=household, first_name=first_name, last_name=name.split()[-1]
+            )
             created = services.assignment_create(
                 by=by, household=household, type=assignment.pop("type", "foster_home"), **assignment
             )
@@ -102,7 +111,14 @@ def logged_in(client: Any) -> Callable[[User], Any]:
     return login
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> Iterator[None]:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    yield
+@pytest.fixture
+def reference_geography(transactional_db: Any) -> None:
+    """Transactional tests (threads, live server) flush every table afterwards, the
+    geography that migrations loaded included; put it back before such a test."""
+    from geo.loading import load_reference_geography
+    from geo.models import County, Municipality
+
+    if not County.objects.exists():
+        load_reference_geography(
+            county_model=County, municipality_model=Municipality, postal_code_model=PostalCode
+        )

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-from accounts.models import Role
+from accounts.models import Role, User
 
 PUBLIC = "public"
 
@@ -34,7 +34,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW}),
 }
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+class StaffRequest(HttpRequest):
+    """A request that reached a view behind ``requires(...)``: its user is a logged-in staff member."""
+
+    user: User
 
 
 def user_has_permission(user: Any, permission: str) -> bool:
@@ -55,7 +61,7 @@ def requires(permission: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not user_has_permission(request.user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

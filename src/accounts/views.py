@@ -8,11 +8,14 @@ from django.urls import reverse_lazy
 from accounts.forms import QueuedPasswordResetForm
 from accounts.permissions import ACCOUNT_SELF, public, requires
 
-login = public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True))
+login = public(
+    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+)
 logout = requires(ACCOUNT_SELF)(auth_views.LogoutView.as_view())
 password_change = requires(ACCOUNT_SELF)(
     auth_views.PasswordChangeView.as_view(
-        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+        template_name="accounts/password_change.html",
+        success_url=reverse_lazy("accounts:password_change_done"),
     )
 )
 password_change_done = requires(ACCOUNT_SELF)(
@@ -32,7 +35,8 @@ password_reset_done = public(
 )
 password_reset_confirm = public(
     auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete")
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
     )
 )
 password_reset_complete = public(

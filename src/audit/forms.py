@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 class LogFilterForm(forms.Form):
     user = forms.ChoiceField(label=_("Staff member"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:

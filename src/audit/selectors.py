@@ -11,7 +11,11 @@ from audit.models import AccessLogEntry, ChangeLogEntry
 
 
 def access_log_list(
-    *, user: Any, user_id: int | None = None, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+    *,
+    user: Any,
+    user_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[AccessLogEntry]:
     """Access-log rows of the user's municipality, newest first, optionally filtered."""
     queryset = AccessLogEntry.objects.filter(municipality_id=user.municipality_id).select_related("user")
@@ -19,14 +23,20 @@ def access_log_list(
 
 
 def change_log_list(
-    *, user: Any, user_id: int | None = None, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+    *,
+    user: Any,
+    user_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[ChangeLogEntry]:
     """Change-history rows of the user's municipality, newest first, optionally filtered."""
     queryset = ChangeLogEntry.objects.filter(municipality_id=user.municipality_id).select_related("user")
     return _filter(queryset, user_id=user_id, date_from=date_from, date_to=date_to)
 
 
-def _filter(queryset: Any, *, user_id: int | None, date_from: datetime.date | None, date_to: datetime.date | None) -> Any:
+def _filter(
+    queryset: Any, *, user_id: int | None, date_from: datetime.date | None, date_to: datetime.date | None
+) -> Any:
     if user_id:
         queryset = queryset.filter(user_id=user_id)
     if date_from:

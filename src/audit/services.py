@@ -46,8 +46,9 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
             values[name] = str(related) if related is not None else None
             continue
         value = getattr(instance, name)
-        if getattr(field, "choices", None) and value not in (None, ""):
-            value = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]  # flat choices
+        choices = getattr(field, "choices", None)
+        if choices and value not in (None, ""):
+            value = str(dict(choices).get(value, value))
         if isinstance(value, list):
             value = ", ".join(str(item) for item in value)
         if isinstance(value, bool | int | float | str) or value is None:

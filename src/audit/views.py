@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.models import User
-from accounts.permissions import AUDIT_VIEW, requires
+from accounts.permissions import AUDIT_VIEW, StaffRequest, requires
 from audit import selectors
 from audit.forms import LogFilterForm
-
 
 # Contact details and identity numbers are not repeated in the municipality-wide
 # overview: a protected address must never show there. The record's own page
@@ -20,8 +19,12 @@ from audit.forms import LogFilterForm
 MASKED_IN_OVERVIEW = frozenset({"street_address", "postal_code", "phone", "email", "national_id"})
 
 
-def _log_page(request: HttpRequest, list_selector: Any, template: str, *, mask_values: bool = False) -> HttpResponse:
-    staff = User.objects.filter(municipality_id=request.user.municipality_id).order_by("first_name", "last_name")  # type: ignore[union-attr]
+def _log_page(
+    request: StaffRequest, list_selector: Any, template: str, *, mask_values: bool = False
+) -> HttpResponse:
+    staff = User.objects.filter(municipality_id=request.user.municipality_id).order_by(
+        "first_name", "last_name"
+    )
     form = LogFilterForm(request.GET or None, staff=staff)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -42,10 +45,10 @@ def _log_page(request: HttpRequest, list_selector: Any, template: str, *, mask_v
 
 
 @requires(AUDIT_VIEW)
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: StaffRequest) -> HttpResponse:
     return _log_page(request, selectors.access_log_list, "audit/access_log.html")
 
 
 @requires(AUDIT_VIEW)
-def change_log(request: HttpRequest) -> HttpResponse:
+def change_log(request: StaffRequest) -> HttpResponse:
     return _log_page(request, selectors.change_log_list, "audit/change_log.html", mask_values=True)

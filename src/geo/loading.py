@@ -6,6 +6,7 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -117,3 +118,37 @@ def read_municipalities(
             )
         )
     return result
+
+
+def load_reference_geography(*, county_model: Any, municipality_model: Any, postal_code_model: Any) -> None:
+    """Insert every county, municipality and postal code (models passed in, so migrations can use it)."""
+    postal_rows = read_postal_codes()
+    county_model.objects.bulk_create(
+        [county_model(code=c.code, name=c.name, short_name=c.short_name) for c in read_counties()]
+    )
+    municipality_model.objects.bulk_create(
+        [
+            municipality_model(
+                code=m.code,
+                name=m.name,
+                short_name=m.short_name,
+                county_id=m.county_code,
+                latitude=m.latitude,
+                longitude=m.longitude,
+            )
+            for m in read_municipalities(postal_codes=postal_rows)
+        ]
+    )
+    postal_code_model.objects.bulk_create(
+        [
+            postal_code_model(
+                code=p.code,
+                place=p.place,
+                municipality_id=p.municipality_code,
+                latitude=p.latitude,
+                longitude=p.longitude,
+            )
+            for p in postal_rows
+        ],
+        batch_size=2000,
+    )

@@ -34,5 +34,8 @@ def postal_code_resolve(*, raw: str) -> PostalCode:
         return PostalCode.objects.select_related("municipality").get(code=code)
     except PostalCode.DoesNotExist:
         raise UnknownPostalCode(
-            str(_("The postal code %(code)s does not exist. Check the number.") % {"code": f"{code[:3]} {code[3:]}"})
+            str(
+                _("The postal code %(code)s does not exist. Check the number.")
+                % {"code": f"{code[:3]} {code[3:]}"}
+            )
         ) from None

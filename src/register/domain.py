@@ -31,9 +31,7 @@ HOUSEHOLD_TYPES = frozenset(
         AssignmentType.MENTOR_FAMILY,
     }
 )
-PERSON_TYPES = frozenset(
-    {AssignmentType.CONTACT_PERSON, AssignmentType.GUARDIAN, AssignmentType.USER_MENTOR}
-)
+PERSON_TYPES = frozenset({AssignmentType.CONTACT_PERSON, AssignmentType.GUARDIAN, AssignmentType.USER_MENTOR})
 
 
 class AssignmentStatus(models.TextChoices):

@@ -104,7 +104,9 @@ class PersonForm(VersionedForm):
     street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = PostalCodeField(required=False)
 
-    def __init__(self, *args: Any, in_household: bool = False, hide_protected: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, in_household: bool = False, hide_protected: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if in_household:
             # Members live at the household's address.
@@ -128,7 +130,10 @@ def _int_field(label: Any, *, max_value: int) -> forms.IntegerField:
 class AssignmentForm(VersionedForm):
     type = forms.ChoiceField(label=_("Assignment type"))
     responsible_secretary = forms.ModelChoiceField(
-        label=_("Responsible secretary"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
+        label=_("Responsible secretary"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
     )
     is_externally_contracted = forms.BooleanField(
         label=_("Externally contracted (konsulentstött)"), required=False
@@ -137,10 +142,17 @@ class AssignmentForm(VersionedForm):
     age_min = _int_field(_("Youngest age"), max_value=120)
     age_max = _int_field(_("Oldest age"), max_value=120)
     languages = forms.CharField(
-        label=_("Languages"), required=False, max_length=300, help_text=_("Separate with commas, e.g. svenska, arabiska.")
+        label=_("Languages"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate with commas, e.g. svenska, arabiska."),
     )
-    starts_on = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, holder: str, secretaries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +168,11 @@ class AssignmentForm(VersionedForm):
         cleaned = super().clean() or {}
         if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
-        if cleaned.get("age_min") is not None and cleaned.get("age_max") is not None and cleaned["age_min"] > cleaned["age_max"]:
+        if (
+            cleaned.get("age_min") is not None
+            and cleaned.get("age_max") is not None
+            and cleaned["age_min"] > cleaned["age_max"]
+        ):
             self.add_error("age_max", _("The oldest age cannot be lower than the youngest age."))
         return cleaned
 
@@ -166,7 +182,9 @@ class TransitionForm(VersionedForm):
     reason = forms.ChoiceField(
         label=_("Reason for ending"), required=False, choices=[("", "—"), *EndReason.choices]
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,7 +196,11 @@ class TransitionForm(VersionedForm):
         cleaned = super().clean() or {}
         if cleaned.get("to_status") == AssignmentStatus.ENDED and not cleaned.get("reason"):
             self.add_error("reason", _("Choose why the assignment ends."))
-        if cleaned.get("to_status") and cleaned.get("to_status") != AssignmentStatus.ENDED and cleaned.get("reason"):
+        if (
+            cleaned.get("to_status")
+            and cleaned.get("to_status") != AssignmentStatus.ENDED
+            and cleaned.get("reason")
+        ):
             self.add_error("reason", _("A reason is given only when the assignment ends."))
         if cleaned.get("reason") == EndReason.OTHER and not (cleaned.get("note") or "").strip():
             self.add_error("note", _("Describe the reason in the note."))
@@ -193,11 +215,18 @@ class RegisterFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Name, address, e-mail or personal identity number."),
     )
-    type = forms.ChoiceField(label=_("Assignment type"), required=False, choices=[("", _("All")), *AssignmentType.choices])
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *AssignmentStatus.choices])
+    type = forms.ChoiceField(
+        label=_("Assignment type"), required=False, choices=[("", _("All")), *AssignmentType.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *AssignmentStatus.choices]
+    )
     secretary = forms.ChoiceField(label=_("Responsible secretary"), required=False)
     postal_area = forms.CharField(
-        label=_("Postal area"), required=False, max_length=40, help_text=_("Start of a postal code, or a place.")
+        label=_("Postal area"),
+        required=False,
+        max_length=40,
+        help_text=_("Start of a postal code, or a place."),
     )
 
     def __init__(self, *args: Any, secretaries: Any, **kwargs: Any) -> None:

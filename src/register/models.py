@@ -74,7 +74,9 @@ class Person(MunicipalityOwned):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         indexes = [
-            models.Index(fields=["municipality", "last_name", "first_name"], name="register_person_muni_name"),
+            models.Index(
+                fields=["municipality", "last_name", "first_name"], name="register_person_muni_name"
+            ),
             models.Index(fields=["municipality", "national_id"], name="register_person_muni_nid"),
         ]
         constraints = [
@@ -149,7 +151,9 @@ class Assignment(MunicipalityOwned):
         verbose_name_plural = _("assignments")
         indexes = [
             models.Index(fields=["municipality", "type", "status"], name="register_asg_muni_type_status"),
-            models.Index(fields=["municipality", "responsible_secretary"], name="register_asg_muni_secretary"),
+            models.Index(
+                fields=["municipality", "responsible_secretary"], name="register_asg_muni_secretary"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -227,9 +227,7 @@ def national_id_is_test_number(normalised: str) -> bool:
     return TEST_SERIAL_MIN <= int(normalised[8:11]) <= TEST_SERIAL_MAX
 
 
-def national_id_make_test_number(
-    *, born: datetime.date, serial: int, coordination: bool = False
-) -> str:
+def national_id_make_test_number(*, born: datetime.date, serial: int, coordination: bool = False) -> str:
     """Build a normalised number with birth number ``serial`` (980-999).
 
     With ``coordination=True`` the day is written as day + 60. The check digit
@@ -238,16 +236,12 @@ def national_id_make_test_number(
     980-999 or a year before 1800.
     """
     if not TEST_SERIAL_MIN <= serial <= TEST_SERIAL_MAX:
-        raise ValueError(
-            f"a test number needs a birth number from {TEST_SERIAL_MIN} to {TEST_SERIAL_MAX}"
-        )
+        raise ValueError(f"a test number needs a birth number from {TEST_SERIAL_MIN} to {TEST_SERIAL_MAX}")
     if born.year < MIN_YEAR:
         raise ValueError(f"the year of birth must be {MIN_YEAR} or later")
     day = born.day + COORDINATION_DAY_OFFSET if coordination else born.day
     nine = f"{born.year % 100:02d}{born.month:02d}{day:02d}{serial:03d}"
-    return (
-        f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
-    )
+    return f"{born.year:04d}{born.month:02d}{day:02d}{serial:03d}{luhn_check_digit(nine)}"
 
 
 def _require_normalised(normalised: str) -> None:
@@ -262,9 +256,7 @@ def _real_day(written_day: int) -> int:
     return written_day
 
 
-def _resolve_year(
-    two_digit_year: int, month: int, day: int, *, plus: bool, today: datetime.date
-) -> int:
+def _resolve_year(two_digit_year: int, month: int, day: int, *, plus: bool, today: datetime.date) -> int:
     """Four-digit year for a ten-digit number (see the module docstring).
 
     ``month`` and ``day`` are only compared, not validated: an impossible date

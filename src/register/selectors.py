@@ -61,7 +61,8 @@ def assignee_search(*, user: User, filters: RegisterFilters) -> QuerySet[Assignm
     if area:
         if area.isdigit():
             queryset = queryset.filter(
-                Q(household__postal_code__code__startswith=area) | Q(person__postal_code__code__startswith=area)
+                Q(household__postal_code__code__startswith=area)
+                | Q(person__postal_code__code__startswith=area)
             )
         else:
             queryset = queryset.filter(
@@ -82,7 +83,9 @@ def _free_text_q(text: str) -> Q:
         except InvalidNationalId:
             normalised = ""
         if normalised:
-            member_match = Person.objects.filter(household_id=OuterRef("household_id"), national_id=normalised)
+            member_match = Person.objects.filter(
+                household_id=OuterRef("household_id"), national_id=normalised
+            )
             return Q(person__national_id=normalised) | Q(Exists(member_match))
     condition = Q()
     for word in text.split()[:5]:
@@ -174,14 +177,18 @@ def person_get_for(*, user: User, id: int) -> Person:
 def assignment_get_for(*, user: User, id: int) -> Assignment:
     """The assignment if in the user's municipality; 404 otherwise."""
     assignment = (
-        Assignment.objects.select_related("household", "person", "responsible_secretary").filter(pk=id).first()
+        Assignment.objects.select_related("household", "person", "responsible_secretary")
+        .filter(pk=id)
+        .first()
     )
     if assignment is None or assignment.municipality_id != user.municipality_id:
         raise Http404
     return assignment
 
 
-def is_responsible_for(*, user: User, household: Household | None = None, person: Person | None = None) -> bool:
+def is_responsible_for(
+    *, user: User, household: Household | None = None, person: Person | None = None
+) -> bool:
     """Whether the user is the responsible secretary of an assignment of this household or person."""
     condition = Q()
     if household is not None:
@@ -206,14 +213,18 @@ def _assignments_with_history() -> QuerySet[Assignment]:
     )
 
 
-def change_history(*, object_refs: list[tuple[str, int]], mask_fields: frozenset[str]) -> list[ChangeLogEntry]:
+def change_history(
+    *, object_refs: list[tuple[str, int]], mask_fields: frozenset[str]
+) -> list[ChangeLogEntry]:
     """Change-history rows of the given objects, newest first, with masked fields blanked."""
     if not object_refs:
         return []
     condition = Q()
     for object_type, object_id in object_refs:
         condition |= Q(object_type=object_type, object_id=str(object_id))
-    entries = list(ChangeLogEntry.objects.filter(condition).select_related("user").order_by("-at", "-id")[:200])
+    entries = list(
+        ChangeLogEntry.objects.filter(condition).select_related("user").order_by("-at", "-id")[:200]
+    )
     for entry in entries:
         for name in mask_fields & set(entry.changes):
             entry.changes[name]["before"] = entry.changes[name]["after"] = "•••"
@@ -241,7 +252,9 @@ def household_detail(*, user: User, id: int) -> HouseholdDetail:
     refs += [("register.person", member.pk) for member in members]
     refs += [("register.assignment", assignment.pk) for assignment in assignments]
     history = change_history(object_refs=refs, mask_fields=frozenset() if may_see else PROTECTED_FIELDS)
-    access_log_record(by=user, action=AccessAction.VIEW, municipality_id=household.municipality_id, instance=household)
+    access_log_record(
+        by=user, action=AccessAction.VIEW, municipality_id=household.municipality_id, instance=household
+    )
     return HouseholdDetail(household, members, assignments, is_protected, may_see, history)
 
 
@@ -263,7 +276,9 @@ def person_detail(*, user: User, id: int) -> PersonDetail:
     may_see = not protected or is_responsible_for(user=user, person=person)
     refs = [("register.person", person.pk)] + [("register.assignment", a.pk) for a in assignments]
     history = change_history(object_refs=refs, mask_fields=frozenset() if may_see else PROTECTED_FIELDS)
-    access_log_record(by=user, action=AccessAction.VIEW, municipality_id=person.municipality_id, instance=person)
+    access_log_record(
+        by=user, action=AccessAction.VIEW, municipality_id=person.municipality_id, instance=person
+    )
     return PersonDetail(person, assignments, may_see, history)
 
 

@@ -66,7 +66,10 @@ def _require_municipality(by: Any) -> str:
 def _save_versioned(instance: Any, *, expected_version: int, fields: list[str]) -> None:
     """Write ``fields`` only if nobody else saved since ``expected_version`` (compare-and-set)."""
     model = type(instance)
-    values = {model._meta.get_field(name).attname: getattr(instance, model._meta.get_field(name).attname) for name in fields}
+    values = {
+        model._meta.get_field(name).attname: getattr(instance, model._meta.get_field(name).attname)
+        for name in fields
+    }
     values["updated_at"] = timezone.now()
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
         **values, version=F("version") + 1
@@ -119,7 +122,11 @@ def household_create(
     household.full_clean()
     household.save()
     change_log_record(
-        by=by, instance=household, action=ChangeAction.CREATE, before={}, after=snapshot(household, HOUSEHOLD_FIELDS)
+        by=by,
+        instance=household,
+        action=ChangeAction.CREATE,
+        before={},
+        after=snapshot(household, HOUSEHOLD_FIELDS),
     )
     return household
 
@@ -135,7 +142,11 @@ def household_update(*, by: Any, household: Household, version: int, **changes: 
     household.full_clean(exclude=["municipality"])
     _save_versioned(household, expected_version=version, fields=list(changes))
     change_log_record(
-        by=by, instance=household, action=ChangeAction.UPDATE, before=before, after=snapshot(household, HOUSEHOLD_FIELDS)
+        by=by,
+        instance=household,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(household, HOUSEHOLD_FIELDS),
     )
     return household
 
@@ -171,9 +182,13 @@ def person_create(
         postal_code=postal_code,
     )
     person.full_clean(validate_constraints=False)
-    _check_unique_national_id(municipality_id=municipality_id, national_id=person.national_id, exclude_pk=None)
+    _check_unique_national_id(
+        municipality_id=municipality_id, national_id=person.national_id, exclude_pk=None
+    )
     person.save()
-    change_log_record(by=by, instance=person, action=ChangeAction.CREATE, before={}, after=snapshot(person, PERSON_FIELDS))
+    change_log_record(
+        by=by, instance=person, action=ChangeAction.CREATE, before={}, after=snapshot(person, PERSON_FIELDS)
+    )
     return person
 
 
@@ -188,9 +203,17 @@ def person_update(*, by: Any, person: Person, version: int, **changes: Any) -> P
             value = _clean_national_id(value)
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.full_clean(exclude=["municipality", "household"], validate_constraints=False)
-    _check_unique_national_id(municipality_id=person.municipality_id, national_id=person.national_id, exclude_pk=person.pk)
+    _check_unique_national_id(
+        municipality_id=person.municipality_id, national_id=person.national_id, exclude_pk=person.pk
+    )
     _save_versioned(person, expected_version=version, fields=list(changes))
-    change_log_record(by=by, instance=person, action=ChangeAction.UPDATE, before=before, after=snapshot(person, PERSON_FIELDS))
+    change_log_record(
+        by=by,
+        instance=person,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(person, PERSON_FIELDS),
+    )
     return person
 
 
@@ -200,7 +223,11 @@ def _validate_assignment(assignment: Assignment) -> None:
         errors["type"] = _("This type of assignment is held by a person, not by a household.")
     if assignment.person_id and assignment.type in HOUSEHOLD_TYPES:
         errors["type"] = _("This type of assignment is held by a household, not by a person.")
-    if assignment.age_min is not None and assignment.age_max is not None and assignment.age_min > assignment.age_max:
+    if (
+        assignment.age_min is not None
+        and assignment.age_max is not None
+        and assignment.age_min > assignment.age_max
+    ):
         errors["age_max"] = _("The oldest age cannot be lower than the youngest age.")
     if assignment.age_max is not None and assignment.age_max > 120:
         errors["age_max"] = _("Enter an age between 0 and 120.")
@@ -267,7 +294,11 @@ def assignment_create(
         changed_at=now,
     )
     change_log_record(
-        by=by, instance=assignment, action=ChangeAction.CREATE, before={}, after=snapshot(assignment, ASSIGNMENT_FIELDS)
+        by=by,
+        instance=assignment,
+        action=ChangeAction.CREATE,
+        before={},
+        after=snapshot(assignment, ASSIGNMENT_FIELDS),
     )
     return assignment
 
@@ -285,7 +316,11 @@ def assignment_update(*, by: Any, assignment: Assignment, version: int, **change
     _validate_assignment(assignment)
     _save_versioned(assignment, expected_version=version, fields=[*changes, "languages"])
     change_log_record(
-        by=by, instance=assignment, action=ChangeAction.UPDATE, before=before, after=snapshot(assignment, ASSIGNMENT_FIELDS)
+        by=by,
+        instance=assignment,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(assignment, ASSIGNMENT_FIELDS),
     )
     return assignment
 
@@ -325,7 +360,9 @@ def assignment_transition(
     assignment.status = to_status
     assignment.status_changed_at = now
     assignment.end_reason = reason if to_status == AssignmentStatus.ENDED else ""
-    _save_versioned(assignment, expected_version=version, fields=["status", "status_changed_at", "end_reason"])
+    _save_versioned(
+        assignment, expected_version=version, fields=["status", "status_changed_at", "end_reason"]
+    )
     AssignmentStatusChange.objects.create(
         municipality_id=assignment.municipality_id,
         assignment=assignment,

@@ -10,7 +10,11 @@ urlpatterns = [
     path("hushall/<int:pk>/", views.household_detail, name="household_detail"),
     path("hushall/<int:pk>/andra/", views.household_edit, name="household_edit"),
     path("hushall/<int:household_pk>/medlem/ny/", views.person_create, name="member_create"),
-    path("hushall/<int:household_pk>/uppdrag/nytt/", views.assignment_create, name="household_assignment_create"),
+    path(
+        "hushall/<int:household_pk>/uppdrag/nytt/",
+        views.assignment_create,
+        name="household_assignment_create",
+    ),
     path("person/ny/", views.person_create, name="person_create"),
     path("person/<int:pk>/", views.person_detail, name="person_detail"),
     path("person/<int:pk>/andra/", views.person_edit, name="person_edit"),

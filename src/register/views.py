@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import REGISTER_CHANGE, REGISTER_EXPORT, REGISTER_VIEW, requires
+from accounts.permissions import REGISTER_CHANGE, REGISTER_EXPORT, REGISTER_VIEW, StaffRequest, requires
 from register import selectors, services
 from register.forms import AssignmentForm, HouseholdForm, PersonForm, RegisterFilterForm, TransitionForm
 from register.selectors import RegisterFilters
@@ -43,21 +43,28 @@ def _run_service(form: Form, call: Any) -> Any:
 
 def _filters_from(form: RegisterFilterForm) -> RegisterFilters:
     data = form.cleaned_data if form.is_valid() else {}
-    return RegisterFilters(**{key: data.get(key) or "" for key in ("q", "type", "status", "secretary", "postal_area")})
+    return RegisterFilters(
+        **{key: data.get(key) or "" for key in ("q", "type", "status", "secretary", "postal_area")}
+    )
 
 
 @requires(REGISTER_VIEW)
-def assignee_list(request: HttpRequest) -> HttpResponse:
-    secretaries = selectors.secretary_choices(user=request.user)  # type: ignore[arg-type]
+def assignee_list(request: StaffRequest) -> HttpResponse:
+    secretaries = selectors.secretary_choices(user=request.user)
     form = RegisterFilterForm(request.GET or None, secretaries=secretaries)
     filters = _filters_from(form)
-    paginator = Paginator(selectors.assignee_search(user=request.user, filters=filters), settings.BOLLPLANK["REGISTER_PAGE_SIZE"])  # type: ignore[arg-type]
+    paginator = Paginator(
+        selectors.assignee_search(user=request.user, filters=filters),
+        settings.BOLLPLANK["REGISTER_PAGE_SIZE"],
+    )
     page = paginator.get_page(request.GET.get("page"))
-    selectors.assignee_search_logged(user=request.user, filters=filters, count=paginator.count)  # type: ignore[arg-type]
+    selectors.assignee_search_logged(user=request.user, filters=filters, count=paginator.count)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "register/_results.html" if request.headers.get("HX-Request") else "register/assignee_list.html"
+    template = (
+        "register/_results.html" if request.headers.get("HX-Request") else "register/assignee_list.html"
+    )
     return render(request, template, context)
 
 
@@ -67,10 +74,10 @@ class _Echo:
 
 
 @requires(REGISTER_EXPORT)
-def assignee_export(request: HttpRequest) -> StreamingHttpResponse:
-    secretaries = selectors.secretary_choices(user=request.user)  # type: ignore[arg-type]
+def assignee_export(request: StaffRequest) -> StreamingHttpResponse:
+    secretaries = selectors.secretary_choices(user=request.user)
     filters = _filters_from(RegisterFilterForm(request.GET or None, secretaries=secretaries))
-    rows = selectors.assignee_export_rows(user=request.user, filters=filters)  # type: ignore[arg-type]
+    rows = selectors.assignee_export_rows(user=request.user, filters=filters)
     header = {
         "holder": _("Assignee"),
         "type": _("Assignment type"),
@@ -97,7 +104,7 @@ def assignee_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: StaffRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -109,24 +116,34 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(REGISTER_VIEW)
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.household_detail(user=request.user, id=pk)  # type: ignore[arg-type]
-    return render(request, "register/household_detail.html", {"detail": detail, "household": detail.household})
+def household_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    detail = selectors.household_detail(user=request.user, id=pk)
+    return render(
+        request, "register/household_detail.html", {"detail": detail, "household": detail.household}
+    )
 
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for(user=request.user, id=pk)  # type: ignore[arg-type]
+def household_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for(user=request.user, id=pk)
     hide = selectors.household_is_protected(household=household) and not selectors.is_responsible_for(
-        user=request.user, household=household  # type: ignore[arg-type]
+        user=request.user,
+        household=household,
     )
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
-    form = HouseholdForm(request.POST or None, initial={**initial, "version": household.version}, hide_protected=hide)
+    form = HouseholdForm(
+        request.POST or None, initial={**initial, "version": household.version}, hide_protected=hide
+    )
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
-        if _run_service(form, lambda: services.household_update(by=request.user, household=household, version=version, **changes)):
+        if _run_service(
+            form,
+            lambda: services.household_update(
+                by=request.user, household=household, version=version, **changes
+            ),
+        ):
             messages.success(request, _("The changes were saved."))
             return redirect("register:household_detail", pk=household.pk)
     return render(request, "register/household_form.html", {"form": form, "household": household})
@@ -134,12 +151,14 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest, household_pk: int | None = None) -> HttpResponse:
-    household = selectors.household_get_for(user=request.user, id=household_pk) if household_pk else None  # type: ignore[arg-type]
+def person_create(request: StaffRequest, household_pk: int | None = None) -> HttpResponse:
+    household = selectors.household_get_for(user=request.user, id=household_pk) if household_pk else None
     form = PersonForm(request.POST or None, in_household=household is not None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        person = _run_service(form, lambda: services.person_create(by=request.user, household=household, **data))
+        person = _run_service(
+            form, lambda: services.person_create(by=request.user, household=household, **data)
+        )
         if person is not None:
             messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
             if household is not None:
@@ -149,19 +168,19 @@ def person_create(request: HttpRequest, household_pk: int | None = None) -> Http
 
 
 @requires(REGISTER_VIEW)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.person_detail(user=request.user, id=pk)  # type: ignore[arg-type]
+def person_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    detail = selectors.person_detail(user=request.user, id=pk)
     return render(request, "register/person_detail.html", {"detail": detail, "person": detail.person})
 
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get_for(user=request.user, id=pk)  # type: ignore[arg-type]
+def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for(user=request.user, id=pk)
     protected = person.has_protected_identity or (
         person.household is not None and selectors.household_is_protected(household=person.household)
     )
-    hide = protected and not selectors.is_responsible_for(user=request.user, person=person)  # type: ignore[arg-type]
+    hide = protected and not selectors.is_responsible_for(user=request.user, person=person)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     form = PersonForm(
         request.POST or None,
@@ -172,26 +191,36 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.PERSON_FIELDS}
-        if _run_service(form, lambda: services.person_update(by=request.user, person=person, version=version, **changes)):
+        if _run_service(
+            form, lambda: services.person_update(by=request.user, person=person, version=version, **changes)
+        ):
             messages.success(request, _("The changes were saved."))
             return redirect("register:person_detail", pk=person.pk)
-    return render(request, "register/person_form.html", {"form": form, "person": person, "household": person.household})
+    return render(
+        request, "register/person_form.html", {"form": form, "person": person, "household": person.household}
+    )
 
 
-def _assignment_holder(request: HttpRequest, household_pk: int | None, person_pk: int | None) -> dict[str, Any]:
+def _assignment_holder(
+    request: StaffRequest, household_pk: int | None, person_pk: int | None
+) -> dict[str, Any]:
     if household_pk is not None:
-        return {"household": selectors.household_get_for(user=request.user, id=household_pk)}  # type: ignore[arg-type]
-    return {"person": selectors.person_get_for(user=request.user, id=person_pk)}  # type: ignore[arg-type]
+        return {"household": selectors.household_get_for(user=request.user, id=household_pk)}
+    if person_pk is None:
+        raise Http404
+    return {"person": selectors.person_get_for(user=request.user, id=person_pk)}
 
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: HttpRequest, household_pk: int | None = None, person_pk: int | None = None) -> HttpResponse:
+def assignment_create(
+    request: StaffRequest, household_pk: int | None = None, person_pk: int | None = None
+) -> HttpResponse:
     holder = _assignment_holder(request, household_pk, person_pk)
     form = AssignmentForm(
         request.POST or None,
         holder="household" if "household" in holder else "person",
-        secretaries=selectors.secretary_choices(user=request.user),  # type: ignore[arg-type]
+        secretaries=selectors.secretary_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -203,10 +232,12 @@ def assignment_create(request: HttpRequest, household_pk: int | None = None, per
 
 
 @requires(REGISTER_VIEW)
-def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.assignment_detail(user=request.user, id=pk)  # type: ignore[arg-type]
+def assignment_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    detail = selectors.assignment_detail(user=request.user, id=pk)
     assignment = detail.assignment
-    transition_form = TransitionForm(current_status=assignment.status, initial={"version": assignment.version})
+    transition_form = TransitionForm(
+        current_status=assignment.status, initial={"version": assignment.version}
+    )
     return render(
         request,
         "register/assignment_detail.html",
@@ -216,8 +247,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(REGISTER_CHANGE)
 @require_http_methods(["GET", "POST"])
-def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = selectors.assignment_get_for(user=request.user, id=pk)  # type: ignore[arg-type]
+def assignment_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get_for(user=request.user, id=pk)
     initial: dict[str, Any] = {name: getattr(assignment, name) for name in services.ASSIGNMENT_FIELDS}
     initial["languages"] = ", ".join(assignment.languages or [])
     initial["version"] = assignment.version
@@ -225,12 +256,17 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial=initial,
         holder="household" if assignment.household_id else "person",
-        secretaries=selectors.secretary_choices(user=request.user),  # type: ignore[arg-type]
+        secretaries=selectors.secretary_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.ASSIGNMENT_FIELDS}
-        if _run_service(form, lambda: services.assignment_update(by=request.user, assignment=assignment, version=version, **changes)):
+        if _run_service(
+            form,
+            lambda: services.assignment_update(
+                by=request.user, assignment=assignment, version=version, **changes
+            ),
+        ):
             messages.success(request, _("The changes were saved."))
             return redirect("register:assignment_detail", pk=assignment.pk)
     return render(request, "register/assignment_form.html", {"form": form, "assignment": assignment})
@@ -238,8 +274,8 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(REGISTER_CHANGE)
 @require_POST
-def assignment_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = selectors.assignment_get_for(user=request.user, id=pk)  # type: ignore[arg-type]
+def assignment_transition(request: StaffRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get_for(user=request.user, id=pk)
     form = TransitionForm(request.POST, current_status=assignment.status)
     if form.is_valid():
         data = form.cleaned_data
@@ -255,9 +291,11 @@ def assignment_transition(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if result is not None:
-            messages.success(request, _("The status is now “%(status)s”.") % {"status": result.get_status_display()})
+            messages.success(
+                request, _("The status is now “%(status)s”.") % {"status": result.get_status_display()}
+            )
             return HttpResponseRedirect(request.POST.get("next") or assignment_url(assignment.pk))
-    detail = selectors.assignment_detail(user=request.user, id=pk)  # type: ignore[arg-type]
+    detail = selectors.assignment_detail(user=request.user, id=pk)
     return render(
         request,
         "register/assignment_detail.html",

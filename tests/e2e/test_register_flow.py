@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,9 +19,7 @@ PASSWORD = "e2e-lösenord-som-är-långt"
 
 
 @pytest.fixture
-def secretary(django_db_serialized_rollback: Any, live_server: LiveServer) -> User:
-    # serialized_rollback: the reference geography loaded by migrations is restored
-    # for every browser test (live_server tests flush the database afterwards).
+def secretary(live_server: LiveServer) -> User:
     return User.objects.create_user(
         username="sara",
         password=PASSWORD,

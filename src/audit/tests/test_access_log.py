@@ -17,10 +17,14 @@ def _rows() -> list[AccessLogEntry]:
 
 
 @pytest.mark.parametrize("page", ["household", "person", "assignment"])
-def test_viewing_a_detail_page_writes_exactly_one_row(page: str, client: Any, secretary: Any, make_family: Any) -> None:
+def test_viewing_a_detail_page_writes_exactly_one_row(
+    page: str, client: Any, secretary: Any, make_family: Any
+) -> None:
     family = make_family(secretary)
     obj = {"household": family.household, "person": family.member, "assignment": family.assignment}[page]
-    url = {"household": "/hushall/{}/", "person": "/person/{}/", "assignment": "/uppdrag/{}/"}[page].format(obj.pk)
+    url = {"household": "/hushall/{}/", "person": "/person/{}/", "assignment": "/uppdrag/{}/"}[page].format(
+        obj.pk
+    )
     client.force_login(secretary)
     before = len(_rows())
 
@@ -35,7 +39,9 @@ def test_viewing_a_detail_page_writes_exactly_one_row(page: str, client: Any, se
     assert row.client_address == "10.20.30.40"
 
 
-def test_an_export_writes_exactly_one_row_with_the_row_count(client: Any, secretary: Any, make_family: Any) -> None:
+def test_an_export_writes_exactly_one_row_with_the_row_count(
+    client: Any, secretary: Any, make_family: Any
+) -> None:
     make_family(secretary)
     make_family(secretary, name="Familjen Berg")
     client.force_login(secretary)
@@ -116,7 +122,12 @@ def test_the_change_history_shows_before_and_after_but_masks_contact_details_in_
     client.force_login(secretary)
     response = client.post(
         f"/hushall/{family.household.pk}/andra/",
-        {"name": "Familjen Lind-Berg", "street_address": "Nya vägen 2", "postal_code": "581 83", "version": 1},
+        {
+            "name": "Familjen Lind-Berg",
+            "street_address": "Nya vägen 2",
+            "postal_code": "581 83",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     client.force_login(manager)

@@ -18,7 +18,7 @@ WRITERS = 20
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_edits_of_one_household_save_exactly_one_and_tell_the_others(
-    secretary: Any, make_family: Any
+    reference_geography: None, secretary: Any, make_family: Any
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs real concurrent connections: runs on PostgreSQL (CI runs the suite there too)")

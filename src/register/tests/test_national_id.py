@@ -178,9 +178,7 @@ def test_coordination_number_with_day_plus_60_is_valid() -> None:
 
 
 def test_coordination_number_keeps_the_day_as_written_when_normalised() -> None:
-    number = national_id_make_test_number(
-        born=datetime.date(2001, 3, 31), serial=990, coordination=True
-    )
+    number = national_id_make_test_number(born=datetime.date(2001, 3, 31), serial=990, coordination=True)
     assert national_id_normalise(national_id_format(number), today=TODAY)[6:8] == "91"
 
 
@@ -204,9 +202,7 @@ def test_coordination_number_must_map_to_a_real_date(yyyymmdd: str) -> None:
 
 
 def test_coordination_number_for_29_february_in_a_leap_year_is_valid() -> None:
-    number = national_id_make_test_number(
-        born=datetime.date(2000, 2, 29), serial=984, coordination=True
-    )
+    number = national_id_make_test_number(born=datetime.date(2000, 2, 29), serial=984, coordination=True)
     assert number[4:8] == "0289"
     assert national_id_normalise(number, today=TODAY) == number
 
@@ -259,18 +255,13 @@ def test_birth_date_years_ahead_is_in_the_future() -> None:
 
 
 def test_coordination_number_in_the_future_is_rejected() -> None:
-    number = national_id_make_test_number(
-        born=datetime.date(2027, 1, 1), serial=981, coordination=True
-    )
+    number = national_id_make_test_number(born=datetime.date(2027, 1, 1), serial=981, coordination=True)
     assert _code(number) == "future"
 
 
 def test_future_is_relative_to_the_given_today() -> None:
     assert _code(SKV_TEST_1985, today=datetime.date(1985, 7, 8)) == "future"
-    assert (
-        national_id_normalise(SKV_TEST_1985, today=datetime.date(1985, 7, 9))
-        == SKV_TEST_1985
-    )
+    assert national_id_normalise(SKV_TEST_1985, today=datetime.date(1985, 7, 9)) == SKV_TEST_1985
 
 
 # --- birth number and check digit ---------------------------------------------
@@ -337,9 +328,7 @@ def test_format_inserts_a_hyphen_after_the_date() -> None:
 
 
 def test_formatted_number_normalises_back() -> None:
-    assert national_id_normalise(national_id_format(SKV_TEST_1985_B), today=TODAY) == (
-        SKV_TEST_1985_B
-    )
+    assert national_id_normalise(national_id_format(SKV_TEST_1985_B), today=TODAY) == (SKV_TEST_1985_B)
 
 
 def test_birth_date_of_the_public_example() -> None:
@@ -355,12 +344,8 @@ def test_birth_date_of_the_public_example() -> None:
         national_id_is_test_number,
     ],
 )
-@pytest.mark.parametrize(
-    "not_normalised", ["19121212-1212", "1212121212", "", "１９１２１２１２１２１２"]
-)
-def test_helpers_only_accept_the_normalised_form(
-    function: object, not_normalised: str
-) -> None:
+@pytest.mark.parametrize("not_normalised", ["19121212-1212", "1212121212", "", "１９１２１２１２１２１２"])
+def test_helpers_only_accept_the_normalised_form(function: object, not_normalised: str) -> None:
     assert callable(function)
     with pytest.raises(InvalidNationalId) as info:
         function(not_normalised)
@@ -376,9 +361,7 @@ def test_public_example_is_not_a_test_number() -> None:
     assert not national_id_is_test_number(PUBLIC_EXAMPLE)
 
 
-@pytest.mark.parametrize(
-    ("serial", "expected"), [("979", False), ("980", True), ("999", True)]
-)
+@pytest.mark.parametrize(("serial", "expected"), [("979", False), ("980", True), ("999", True)])
 def test_test_number_range_boundaries(serial: str, expected: bool) -> None:
     # Only the digits are inspected; the check digit here is deliberately not computed.
     assert national_id_is_test_number(f"19900101{serial}0") is expected
@@ -386,25 +369,23 @@ def test_test_number_range_boundaries(serial: str, expected: bool) -> None:
 
 @pytest.mark.parametrize("serial", [0, 1, 979, 1000, -980])
 def test_make_test_number_refuses_serials_outside_980_to_999(serial: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="birth number from 980 to 999"):
         national_id_make_test_number(born=datetime.date(1990, 1, 1), serial=serial)
 
 
 def test_make_test_number_refuses_years_before_1800() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="year of birth must be 1800 or later"):
         national_id_make_test_number(born=datetime.date(1799, 12, 31), serial=980)
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "12121212", "1212121212", "12121212a", "١٢١٢١٢١٢١", " 12121212"]
-)
+@pytest.mark.parametrize("bad", ["", "12121212", "1212121212", "12121212a", "١٢١٢١٢١٢١", " 12121212"])
 def test_luhn_check_digit_needs_nine_ascii_digits(bad: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nine ASCII digits"):
         luhn_check_digit(bad)
 
 
 def test_error_is_a_value_error_that_does_not_leak_the_number() -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^checksum$") as info:
         national_id_normalise("19121212-1213", today=TODAY)
     error = info.value
     assert isinstance(error, InvalidNationalId)
@@ -438,9 +419,7 @@ test_serials = st.integers(min_value=980, max_value=999)
 def test_made_test_number_is_valid_and_normalises_to_itself(
     born: datetime.date, serial: int, coordination: bool
 ) -> None:
-    number = national_id_make_test_number(
-        born=born, serial=serial, coordination=coordination
-    )
+    number = national_id_make_test_number(born=born, serial=serial, coordination=coordination)
     assert re.fullmatch(r"[0-9]{12}", number)
     assert national_id_normalise(number, today=TODAY) == number
     assert national_id_normalise(national_id_format(number), today=TODAY) == number
@@ -453,9 +432,7 @@ def test_made_test_number_is_valid_and_normalises_to_itself(
 def test_changing_the_last_digit_of_a_made_number_always_fails_the_checksum(
     born: datetime.date, serial: int, coordination: bool
 ) -> None:
-    number = national_id_make_test_number(
-        born=born, serial=serial, coordination=coordination
-    )
+    number = national_id_make_test_number(born=born, serial=serial, coordination=coordination)
     for digit in "0123456789":
         if digit != number[-1]:
             assert _code(number[:-1] + digit) == "checksum"
@@ -463,11 +440,7 @@ def test_changing_the_last_digit_of_a_made_number_always_fails_the_checksum(
 
 @st.composite
 def born_and_today(draw: st.DrawFn) -> tuple[datetime.date, datetime.date]:
-    today = draw(
-        st.dates(
-            min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2099, 12, 31)
-        )
-    )
+    today = draw(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2099, 12, 31)))
     earliest = datetime.date(max(1800, today.year - 199), 1, 1)
     born = draw(st.dates(min_value=earliest, max_value=today))
     return born, today
@@ -478,9 +451,7 @@ def test_ten_digit_form_with_the_lawful_separator_normalises_back(
     dates: tuple[datetime.date, datetime.date], serial: int, coordination: bool
 ) -> None:
     born, today = dates
-    number = national_id_make_test_number(
-        born=born, serial=serial, coordination=coordination
-    )
+    number = national_id_make_test_number(born=born, serial=serial, coordination=coordination)
     separator = "+" if today.year - born.year >= 100 else "-"
     assert national_id_normalise(_ten(number, separator), today=today) == number
     if separator == "-":
@@ -490,17 +461,12 @@ def test_ten_digit_form_with_the_lawful_separator_normalises_back(
 @given(nine=st.text(alphabet="0123456789", min_size=9, max_size=9), data=st.data())
 def test_luhn_detects_every_single_digit_change(nine: str, data: st.DataObject) -> None:
     position = data.draw(st.integers(min_value=0, max_value=8))
-    replacement = data.draw(
-        st.sampled_from([d for d in "0123456789" if d != nine[position]])
-    )
+    replacement = data.draw(st.sampled_from([d for d in "0123456789" if d != nine[position]]))
     changed = nine[:position] + replacement + nine[position + 1 :]
     assert luhn_check_digit(changed) != luhn_check_digit(nine)
 
 
-@given(
-    raw=st.text(max_size=20)
-    | st.from_regex(r"\s*[0-9]{6,8}[-+]?[0-9]{4}\s*", fullmatch=True)
-)
+@given(raw=st.text(max_size=20) | st.from_regex(r"\s*[0-9]{6,8}[-+]?[0-9]{4}\s*", fullmatch=True))
 def test_normalise_either_returns_twelve_digits_or_raises_invalid_national_id(
     raw: str,
 ) -> None:

@@ -18,7 +18,9 @@ PIPELINE_TO_APPROVED = ["information", "assessment", "training", "approved"]
 
 
 def _move(by: Any, assignment: Assignment, to: str, **extra: Any) -> Assignment:
-    return services.assignment_transition(by=by, assignment=assignment, to_status=to, version=assignment.version, **extra)
+    return services.assignment_transition(
+        by=by, assignment=assignment, to_status=to, version=assignment.version, **extra
+    )
 
 
 def test_creating_a_household_records_its_first_values_in_the_history(secretary: Any, in_scope: Any) -> None:
@@ -34,7 +36,9 @@ def test_creating_a_household_records_its_first_values_in_the_history(secretary:
     assert entry.changes["postal_code"]["after"].startswith("581 83")
 
 
-def test_an_assignment_walks_the_pipeline_to_approved_with_full_history(secretary: Any, make_family: Any, in_scope: Any) -> None:
+def test_an_assignment_walks_the_pipeline_to_approved_with_full_history(
+    secretary: Any, make_family: Any, in_scope: Any
+) -> None:
     family = make_family(secretary)
     with in_scope(secretary):
         assignment = family.assignment
@@ -77,7 +81,9 @@ def test_active_and_paused_move_both_ways_and_ended_is_final() -> None:
             assert "ended" in TRANSITIONS[status], status
 
 
-def test_ending_needs_a_reason_and_other_needs_a_note(secretary: Any, make_family: Any, in_scope: Any) -> None:
+def test_ending_needs_a_reason_and_other_needs_a_note(
+    secretary: Any, make_family: Any, in_scope: Any
+) -> None:
     family = make_family(secretary)
     with in_scope(secretary):
         with pytest.raises(ValidationError) as no_reason:
@@ -86,7 +92,9 @@ def test_ending_needs_a_reason_and_other_needs_a_note(secretary: Any, make_famil
         with pytest.raises(ValidationError) as no_note:
             _move(secretary, family.assignment, "ended", reason="other")
         assert "note" in no_note.value.message_dict
-        ended = _move(secretary, family.assignment, "ended", reason="applicant_withdrew", note="Flyttar utomlands.")
+        ended = _move(
+            secretary, family.assignment, "ended", reason="applicant_withdrew", note="Flyttar utomlands."
+        )
         last = AssignmentStatusChange.objects.filter(assignment=ended).order_by("-id").first()
     assert ended.status == "ended" and ended.end_reason == "applicant_withdrew"
     assert last is not None and (last.reason, last.note) == ("applicant_withdrew", "Flyttar utomlands.")
@@ -115,26 +123,34 @@ def test_a_change_based_on_a_stale_version_is_refused_and_the_other_change_survi
     assert entries == 1
 
 
-def test_a_duplicate_personal_identity_number_is_refused(secretary: Any, make_family: Any, in_scope: Any) -> None:
+def test_a_duplicate_personal_identity_number_is_refused(
+    secretary: Any, make_family: Any, in_scope: Any
+) -> None:
     family = make_family(secretary)
     with in_scope(secretary):
         services.person_update(by=secretary, person=family.member, version=1, national_id="19121212-1212")
         with pytest.raises(ValidationError) as error:
-            services.person_create(by=secretary, first_name="Tolvan", last_name="Tolvansson", national_id="121212+1212")
+            services.person_create(
+                by=secretary, first_name="Tolvan", last_name="Tolvansson", national_id="121212+1212"
+            )
         assert "national_id" in error.value.message_dict
         assert Person.objects.count() == 1
 
 
 def test_a_wrong_check_digit_is_refused_and_nothing_is_written(secretary: Any, in_scope: Any) -> None:
     with in_scope(secretary), pytest.raises(ValidationError) as error:
-        services.person_create(by=secretary, first_name="Fel", last_name="Siffra", national_id="19121212-1213")
+        services.person_create(
+            by=secretary, first_name="Fel", last_name="Siffra", national_id="19121212-1213"
+        )
     assert "national_id" in error.value.message_dict
     with in_scope(secretary):
         assert Person.objects.count() == 0
         assert ChangeLogEntry.objects.count() == 0
 
 
-def test_assignment_terms_are_validated(secretary: Any, other_secretary: Any, make_family: Any, in_scope: Any) -> None:
+def test_assignment_terms_are_validated(
+    secretary: Any, other_secretary: Any, make_family: Any, in_scope: Any
+) -> None:
     family = make_family(secretary)
     cases = [
         ({"starts_on": datetime.date(2026, 5, 1), "ends_on": datetime.date(2026, 4, 1)}, "ends_on"),
@@ -154,7 +170,9 @@ def test_assignment_terms_are_validated(secretary: Any, other_secretary: Any, ma
 def test_a_person_assignment_type_needs_a_person_holder(secretary: Any, in_scope: Any) -> None:
     with in_scope(secretary):
         person = services.person_create(by=secretary, first_name="Kim", last_name="Kontakt")
-        assignment = services.assignment_create(by=secretary, person=person, type="contact_person", languages=["svenska", " "])
+        assignment = services.assignment_create(
+            by=secretary, person=person, type="contact_person", languages=["svenska", " "]
+        )
         assert assignment.languages == ["svenska"]
         with pytest.raises(ValidationError):
             services.assignment_create(by=secretary, person=person, type="foster_home")

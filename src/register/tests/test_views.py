@@ -64,7 +64,9 @@ def test_an_edit_based_on_an_old_version_is_refused_with_a_message(
 ) -> None:
     family = make_family(secretary)
     with municipality_scope("0580"):
-        services.household_update(by=manager, household=family.household, version=1, name="Familjen Chefsändrad")
+        services.household_update(
+            by=manager, household=family.household, version=1, name="Familjen Chefsändrad"
+        )
     client.force_login(secretary)
     response = client.post(
         f"/hushall/{family.household.pk}/andra/",
@@ -110,12 +112,19 @@ def test_filters_find_by_type_status_secretary_postal_area_text_and_national_id(
 ) -> None:
     colleague = make_user("0580", "secretary", first_name="Kalle", last_name="Kollega")
     lind = make_family(secretary, responsible_secretary=secretary)
-    berg = make_family(secretary, name="Familjen Berg", first_name="Bo", postal="58434", type="emergency_home")
+    berg = make_family(
+        secretary, name="Familjen Berg", first_name="Bo", postal="58434", type="emergency_home"
+    )
     with municipality_scope("0580"):
         services.person_update(by=secretary, person=berg.member, version=1, national_id="19121212-1212")
-        services.assignment_transition(by=secretary, assignment=berg.assignment, to_status="information", version=1)
+        services.assignment_transition(
+            by=secretary, assignment=berg.assignment, to_status="information", version=1
+        )
         services.assignment_update(
-            by=secretary, assignment=Assignment.objects.get(pk=berg.assignment.pk), version=2, responsible_secretary=colleague
+            by=secretary,
+            assignment=Assignment.objects.get(pk=berg.assignment.pk),
+            version=2,
+            responsible_secretary=colleague,
         )
     client.force_login(secretary)
 
@@ -168,13 +177,18 @@ def test_a_protected_address_is_shown_only_to_the_responsible_secretary(
     assert "581 83" not in export
 
 
-def test_a_coordinator_reads_but_cannot_change(client: Any, make_user: Any, secretary: Any, make_family: Any) -> None:
+def test_a_coordinator_reads_but_cannot_change(
+    client: Any, make_user: Any, secretary: Any, make_family: Any
+) -> None:
     family = make_family(secretary)
     coordinator = make_user("0580", "county_coordinator")
     client.force_login(coordinator)
     assert client.get(f"/hushall/{family.household.pk}/").status_code == 200
     assert client.get(f"/hushall/{family.household.pk}/andra/").status_code == 403
-    assert client.post(f"/uppdrag/{family.assignment.pk}/status/", {"to_status": "information"}).status_code == 403
+    assert (
+        client.post(f"/uppdrag/{family.assignment.pk}/status/", {"to_status": "information"}).status_code
+        == 403
+    )
 
 
 def test_the_interface_switches_to_english(client: Any, secretary: Any) -> None:

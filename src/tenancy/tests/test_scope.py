@@ -15,7 +15,9 @@ def test_a_query_outside_any_scope_raises(db: Any) -> None:
         list(Household.objects.all())
 
 
-def test_a_scope_shows_only_its_municipalitys_rows(secretary: Any, other_secretary: Any, make_family: Any) -> None:
+def test_a_scope_shows_only_its_municipalitys_rows(
+    secretary: Any, other_secretary: Any, make_family: Any
+) -> None:
     own = make_family(secretary)
     other = make_family(other_secretary, name="Familjen Norr")
     with municipality_scope("0580"):

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Role
 from accounts.permissions import PUBLIC
+
 LINKOPING, NORRKOPING = "0580", "0581"
 
 SECRET_MARKERS = ["Hemligsson", "Hemlig-Hanna", "hemliga vägen", "hemlig@example.se", "Nils Norrman"]
@@ -58,7 +59,9 @@ def _fill(pattern: URLPattern, ids: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def other_municipality_data(make_user: Any, make_family: Any, other_secretary: Any, in_scope: Any) -> dict[str, Any]:
+def other_municipality_data(
+    make_user: Any, make_family: Any, other_secretary: Any, in_scope: Any
+) -> dict[str, Any]:
     family = make_family(
         other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal="60222"
     )
@@ -128,12 +131,19 @@ def test_no_view_shows_another_municipalitys_data(
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
                 for marker in SECRET_MARKERS:
-                    assert marker.lower() not in text.lower(), f"{method.upper()} {url} ({name}) as {role} shows {marker!r}"
-                used = {ids[key] for key in pattern.pattern.converters.keys() & {"pk", "household_pk", "person_pk"}}
+                    assert marker.lower() not in text.lower(), (
+                        f"{method.upper()} {url} ({name}) as {role} shows {marker!r}"
+                    )
+                used = {
+                    ids[key]
+                    for key in pattern.pattern.converters.keys() & {"pk", "household_pk", "person_pk"}
+                }
                 # With database-wide id sequences another municipality's id may equal the id
                 # of one of the viewer's own objects of another kind; only the leak check applies then.
                 if used and not used & own_ids:
-                    assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name}) as {role}: {response.status_code}"
+                    assert response.status_code in (403, 404, 405), (
+                        f"{method.upper()} {url} ({name}) as {role}: {response.status_code}"
+                    )
                 checked += 1
     assert checked > 40
     # Nothing of the other municipality was changed by any of those requests.
