@@ -66,3 +66,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _fast_password_hashing(settings: Settings) -> None:
     """Argon2 is deliberately slow; tests hash with MD5 (never used outside tests)."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture
+def reference_geography(transactional_db: None) -> None:
+    """Transactional tests (threads, the live server) empty every table afterwards,
+    the geography that migrations loaded included; put it back before such a test."""
+    from geo.loading import load_reference_geography
+    from geo.models import County, Municipality, PostalCode
+
+    if not County.objects.exists():
+        load_reference_geography(
+            county_model=County, municipality_model=Municipality, postal_code_model=PostalCode
+        )

@@ -109,16 +109,3 @@ def logged_in(client: Any) -> Callable[[User], Any]:
         return client
 
     return login
-
-
-@pytest.fixture
-def reference_geography(transactional_db: Any) -> None:
-    """Transactional tests (threads, live server) flush every table afterwards, the
-    geography that migrations loaded included; put it back before such a test."""
-    from geo.loading import load_reference_geography
-    from geo.models import County, Municipality
-
-    if not County.objects.exists():
-        load_reference_geography(
-            county_model=County, municipality_model=Municipality, postal_code_model=PostalCode
-        )

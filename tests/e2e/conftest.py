@@ -12,7 +12,7 @@ Fixtures:
   shot      ``shot(page, "name")`` saves artifacts/screenshots/<test>--name.png
   login     ``login(page, live_server, username, password)`` signs in through the login form
 
-Every test in this folder gets the ``e2e`` marker and serialized rollback automatically.
+Every test in this folder gets the ``e2e`` marker and the reference geography automatically.
 """
 
 from __future__ import annotations
@@ -77,11 +77,10 @@ def _screenshot(page: Page, name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _keep_reference_data(django_db_serialized_rollback: None) -> None:
+def _keep_reference_data(reference_geography: None) -> None:
     """live_server tests run on transactional_db, which empties every table afterwards,
-    including the reference geography that migrations load. Serialized rollback puts it
-    back before each browser test, so no test depends on the order they run in (nor do
-    tests collected after this folder)."""
+    including the reference geography that migrations load; ``reference_geography``
+    (conftest.py) loads it again when it is missing, so no test depends on the order."""
 
 
 @pytest.fixture(scope="session")
