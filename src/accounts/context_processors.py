@@ -6,7 +6,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.permissions import AUDIT_VIEW, JOBS_VIEW, REGISTER_CHANGE, REGISTER_VIEW, user_has_permission
+from accounts.permissions import (
+    AUDIT_VIEW,
+    JOBS_VIEW,
+    MENTORSHIP_CHANGE,
+    MENTORSHIP_VIEW,
+    REGISTER_CHANGE,
+    REGISTER_VIEW,
+    user_has_permission,
+)
 
 
 def staff(request: HttpRequest) -> dict[str, Any]:
@@ -17,5 +25,7 @@ def staff(request: HttpRequest) -> dict[str, Any]:
             "register_change": user_has_permission(user, REGISTER_CHANGE),
             "audit_view": user_has_permission(user, AUDIT_VIEW),
             "jobs_view": user_has_permission(user, JOBS_VIEW),
+            "mentorship_view": user_has_permission(user, MENTORSHIP_VIEW),
+            "mentorship_change": user_has_permission(user, MENTORSHIP_CHANGE),
         }
     }

@@ -22,15 +22,21 @@ REGISTER_VIEW = "register.view"
 REGISTER_CHANGE = "register.change"
 REGISTER_EXPORT = "register.export"
 AUDIT_VIEW = "audit.view"
+MENTORSHIP_VIEW = "mentorship.view"
+MENTORSHIP_CHANGE = "mentorship.change"
 JOBS_VIEW = "jobs.view"
 ACCOUNT_SELF = "accounts.self"  # any logged-in staff member: own password, logout
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SECRETARY: frozenset({REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT}),
-    Role.UNIT_MANAGER: frozenset({REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, AUDIT_VIEW}),
+    Role.SECRETARY: frozenset(
+        {REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, MENTORSHIP_VIEW, MENTORSHIP_CHANGE}
+    ),
+    Role.UNIT_MANAGER: frozenset(
+        {REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, AUDIT_VIEW, MENTORSHIP_VIEW, MENTORSHIP_CHANGE}
+    ),
     # Region-level work (pool, campaigns) comes later; for now the register of
     # the coordinator's own municipality, read-only.
-    Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW}),
+    Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW, MENTORSHIP_VIEW}),
     Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW}),
 }
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audit",
     "register",
     "jobs",
+    "mentorship",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Absolute links in e-mail (survey and RSVP links) start with this.
+BOLLPLANK_BASE_URL = os.environ.get("BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
 
 BOLLPLANK = {
     # Target number of homes per responsible secretary (Umeå: keep caseloads low).

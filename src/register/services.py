@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
 from geo.models import PostalCode
+from register.hooks import on_status_change
 from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, EndReason, is_allowed_transition
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
@@ -373,4 +374,5 @@ def assignment_transition(
         changed_by=by,
         changed_at=now,
     )
+    on_status_change.fire(by=by, assignment=assignment, from_status=from_status, to_status=to_status)
     return assignment

@@ -241,7 +241,13 @@ def assignment_detail(request: StaffRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "register/assignment_detail.html",
-        {"detail": detail, "assignment": assignment, "transition_form": transition_form},
+        {
+            "detail": detail,
+            "assignment": assignment,
+            "transition_form": transition_form,
+            "mentee_types": ("foster_home", "emergency_home"),
+            "offerable_statuses": ("approved", "active", "paused"),
+        },
     )
 
 

@@ -14,7 +14,14 @@ from accounts.permissions import PUBLIC
 
 LINKOPING, NORRKOPING = "0580", "0581"
 
-SECRET_MARKERS = ["Hemligsson", "Hemlig-Hanna", "hemliga vägen", "hemlig@example.se", "Nils Norrman"]
+SECRET_MARKERS = [
+    "Hemligsson",
+    "Hemlig-Hanna",
+    "hemliga vägen",
+    "hemlig@example.se",
+    "Nils Norrman",
+    "Hemligmentor",
+]
 
 
 def _walk(resolver: URLResolver, prefix: str = "", route: str = "") -> Iterator[tuple[str, str, URLPattern]]:
@@ -46,6 +53,7 @@ def test_only_login_password_reset_and_language_are_public() -> None:
         "accounts:password_reset_complete",
         "accounts:password_reset_confirm",
         "accounts:password_reset_done",
+        "mentorship_public:survey_answer",
         "set_language",
     ]
 
@@ -78,12 +86,56 @@ def other_municipality_data(
         loner = services.person_create(
             by=other_secretary, first_name="Hemlig-Hanna", last_name="Hemligsson", email="hemlig@example.se"
         )
-    # The other municipality's staff leave traces in its logs too.
+        # Mentorship: an approved foster home with an accepted offer, paired with a mentor family.
+        from geo.models import PostalCode
+        from mentorship import services as mentorship_services
+        from mentorship.models import MentorOffer
+
+        for step in ["information", "assessment", "training", "approved"]:
+            family.assignment = services.assignment_transition(
+                by=other_secretary,
+                assignment=family.assignment,
+                to_status=step,
+                version=family.assignment.version,
+            )
+        offer = MentorOffer.objects.get(assignment=family.assignment)
+        offer = mentorship_services.mentor_offer_answer(
+            by=other_secretary, offer=offer, answer="accepted", version=offer.version
+        )
+        mentor_home = services.household_create(
+            by=other_secretary, name="Familjen Hemligmentor", postal_code=PostalCode.objects.get(code="60222")
+        )
+        mentor_assignment = services.assignment_create(
+            by=other_secretary, household=mentor_home, type="mentor_family"
+        )
+        for step in ["information", "assessment", "training", "approved"]:
+            mentor_assignment = services.assignment_transition(
+                by=other_secretary,
+                assignment=mentor_assignment,
+                to_status=step,
+                version=mentor_assignment.version,
+            )
+        mentor = mentorship_services.mentor_profile_save(
+            by=other_secretary,
+            assignment=mentor_assignment,
+            capacity=2,
+            age_groups=["6-12"],
+            needs=[],
+            family_form="couple",
+            years_as_foster_home=5,
+            availability="",
+            is_available=True,
+            mentor_person_ids=[],
+        )
+        pairing = mentorship_services.pairing_confirm(by=other_secretary, offer=offer, mentor=mentor)
     return {
         "pk": family.household.pk,
         "household_pk": family.household.pk,
         "person_pk": loner.pk,
-        "assignment_pk": family.assignment.pk,
+        "assignment_pk": mentor_assignment.pk,
+        "offer": offer,
+        "pairing": pairing,
+        "mentor": mentor,
         "uidb64": "MQ",
         "token": "set-password",
         "family": family,
@@ -105,11 +157,16 @@ def test_no_view_shows_another_municipalitys_data(
     from register.models import Assignment, Household, Person
     from tenancy.scope import municipality_scope
 
+    from mentorship.models import MentorOffer, MentorProfile, Pairing
+
     with municipality_scope(LINKOPING):
         own_ids = {
             *Household.objects.values_list("pk", flat=True),
             *Person.objects.values_list("pk", flat=True),
             *Assignment.objects.values_list("pk", flat=True),
+            *MentorOffer.objects.values_list("pk", flat=True),
+            *MentorProfile.objects.values_list("pk", flat=True),
+            *Pairing.objects.values_list("pk", flat=True),
         }
     assert own.household.pk in own_ids
     # Each object-id parameter is tried with every kind of the other municipality's ids:
@@ -118,7 +175,10 @@ def test_no_view_shows_another_municipalitys_data(
         {**data, "pk": data["family"].household.pk},
         {**data, "pk": data["family"].member.pk},
         {**data, "pk": data["loner"].pk, "household_pk": data["loner"].pk},
-        {**data, "pk": data["family"].assignment.pk},
+        {**data, "pk": data["family"].assignment.pk, "assignment_pk": data["family"].assignment.pk},
+        {**data, "pk": data["offer"].pk},
+        {**data, "pk": data["pairing"].pk},
+        {**data, "pk": data["mentor"].pk},
     ]
     checked = 0
     for name, pattern in all_patterns():
@@ -127,6 +187,7 @@ def test_no_view_shows_another_municipalitys_data(
             url = _fill(pattern, ids)
             for method in ("get", "post"):
                 query = {"q": "Hemligs"} if method == "get" else {"name": "x", "to_status": "information"}
+                client.force_login(viewer)  # the walk passes the logout URL too
                 response = getattr(client, method)(url, query)
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
@@ -151,6 +212,9 @@ def test_no_view_shows_another_municipalitys_data(
         household = Household.objects.get(pk=data["family"].household.pk)
     assert household.name == "Familjen Hemligsson"
     assert household.version == 2
+    with municipality_scope(NORRKOPING):
+        assert Pairing.objects.get().status == "proposed"
+        assert MentorOffer.objects.get().answer == "accepted"
 
 
 def test_a_missing_and_a_forbidden_object_look_the_same(

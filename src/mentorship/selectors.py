@@ -1,0 +1,189 @@
+"""Reads for mentorship: offers waiting, mentors with free places, pairings, the overview."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from audit.models import AccessAction
+from audit.services import access_log_record
+from mentorship.models import (
+    OCCUPYING_STATUSES,
+    FollowUpSurvey,
+    MentorOffer,
+    MentorProfile,
+    OfferAnswer,
+    Pairing,
+    PairingStatus,
+)
+from mentorship.services import MENTEE_TYPES, settings_for
+from register.domain import AssignmentStatus
+from register.models import AssignmentStatusChange
+
+
+def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
+    """The municipality's mentor families with the number of families each has now."""
+    return (
+        MentorProfile.objects.filter(municipality_id=user.municipality_id)
+        .select_related("household__postal_code", "assignment")
+        .annotate(occupied=Count("pairings", filter=Q(pairings__status__in=OCCUPYING_STATUSES)))
+        .order_by("household__name")
+    )
+
+
+def waiting_offers(*, user: Any) -> QuerySet[MentorOffer]:
+    """Families that said yes and have no mentor yet, longest waiting first."""
+    occupying = Pairing.objects.filter(offer=OuterRef("pk"), status__in=OCCUPYING_STATUSES)
+    return (
+        MentorOffer.objects.filter(municipality_id=user.municipality_id, answer=OfferAnswer.ACCEPTED)
+        .exclude(Exists(occupying))
+        .select_related("household__postal_code", "assignment")
+        .order_by("answered_at", "id")
+    )
+
+
+def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
+    """Offers not answered yet, or answered "later"."""
+    return (
+        MentorOffer.objects.filter(
+            municipality_id=user.municipality_id, answer__in=[OfferAnswer.PENDING, OfferAnswer.LATER]
+        )
+        .select_related("household", "assignment")
+        .order_by("offered_at", "id")
+    )
+
+
+def offer_get_for(*, user: Any, id: int) -> MentorOffer:
+    offer = MentorOffer.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
+    if offer is None or offer.municipality_id != user.municipality_id:
+        raise Http404
+    return offer
+
+
+def mentor_get_for(*, user: Any, id: int) -> MentorProfile:
+    mentor = (
+        MentorProfile.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
+    )
+    if mentor is None or mentor.municipality_id != user.municipality_id:
+        raise Http404
+    return mentor
+
+
+def pairing_get_for(*, user: Any, id: int) -> Pairing:
+    pairing = (
+        Pairing.objects.select_related(
+            "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
+        )
+        .filter(pk=id)
+        .first()
+    )
+    if pairing is None or pairing.municipality_id != user.municipality_id:
+        raise Http404
+    return pairing
+
+
+def pairing_detail(*, user: Any, id: int) -> Pairing:
+    """A pairing with its check-ins and surveys; writes one access-log row."""
+    pairing = pairing_get_for(user=user, id=id)
+    access_log_record(
+        by=user, action=AccessAction.VIEW, municipality_id=pairing.municipality_id, instance=pairing
+    )
+    return pairing
+
+
+def pairing_list(*, user: Any, status: str = "") -> QuerySet[Pairing]:
+    queryset = Pairing.objects.filter(municipality_id=user.municipality_id).select_related(
+        "mentor__household", "mentee_household"
+    )
+    if status in PairingStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-proposed_at", "-id")
+
+
+@dataclass(frozen=True)
+class Overview:
+    mentors: int
+    capacity_total: int
+    capacity_used: int
+    waiting: int
+    longest_wait_days: int | None
+    approved_last_12_months: int
+    offered_share: float | None
+    with_active_mentor_share: float | None
+    pairings_by_status: list[tuple[str, str, int]]
+    survey_answers: int
+    survey_mean_rating: float | None
+
+
+def mentorship_overview(*, user: Any, today: datetime.date | None = None) -> Overview:
+    """The municipality's mentorship in numbers, computed in the database."""
+    today = today or timezone.localdate()
+    default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
+    totals = MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True).aggregate(
+        n=Count("id"),
+        own_capacity=Sum("capacity"),
+        default_count=Count("id", filter=Q(capacity__isnull=True)),
+    )
+    capacity_total = (totals["own_capacity"] or 0) + totals["default_count"] * default_capacity
+    capacity_used = Pairing.objects.filter(
+        municipality_id=user.municipality_id, mentor__is_available=True, status__in=OCCUPYING_STATUSES
+    ).count()
+    waiting = waiting_offers(user=user)
+    first = waiting.first()
+    longest = (
+        (today - timezone.localtime(first.answered_at or first.offered_at).date()).days if first else None
+    )
+
+    # Coverage: homes approved in the last 12 months, and how many were offered a
+    # mentor and have an active one now.
+    since = today - datetime.timedelta(days=365)
+    approved_ids = set(
+        AssignmentStatusChange.objects.filter(
+            municipality_id=user.municipality_id,
+            to_status=AssignmentStatus.APPROVED,
+            changed_at__date__gte=since,
+            assignment__type__in=MENTEE_TYPES,
+        ).values_list("assignment_id", flat=True)
+    )
+    offered = (
+        MentorOffer.objects.filter(assignment_id__in=approved_ids).values("assignment_id").distinct().count()
+        if approved_ids
+        else 0
+    )
+    with_active = (
+        Pairing.objects.filter(offer__assignment_id__in=approved_ids, status=PairingStatus.ACTIVE)
+        .values("offer__assignment_id")
+        .distinct()
+        .count()
+        if approved_ids
+        else 0
+    )
+    by_status = dict(
+        Pairing.objects.filter(municipality_id=user.municipality_id)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    answers = FollowUpSurvey.objects.filter(
+        municipality_id=user.municipality_id, answered_at__isnull=False, rating__isnull=False
+    ).aggregate(n=Count("id"), mean=Avg("rating"))
+    return Overview(
+        mentors=totals["n"],
+        capacity_total=capacity_total,
+        capacity_used=capacity_used,
+        waiting=waiting.count(),
+        longest_wait_days=longest,
+        approved_last_12_months=len(approved_ids),
+        offered_share=offered / len(approved_ids) if approved_ids else None,
+        with_active_mentor_share=with_active / len(approved_ids) if approved_ids else None,
+        pairings_by_status=[
+            (status.value, str(status.label), by_status.get(status, 0)) for status in PairingStatus
+        ],
+        survey_answers=answers["n"],
+        survey_mean_rating=answers["mean"],
+    )

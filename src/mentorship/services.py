@@ -1,0 +1,557 @@
+"""Mentorship changes. Each function is one user-visible change, atomic, with its
+history; a mentor family's capacity holds even under concurrent confirmations."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import ChangeAction
+from audit.services import change_log_record, snapshot
+from mentorship.geo import distance_km
+from mentorship.models import (
+    BAD_ENDINGS,
+    OCCUPYING_STATUSES,
+    CheckIn,
+    Fit,
+    FollowUpSurvey,
+    MentorOffer,
+    MentorProfile,
+    MentorshipSettings,
+    OfferAnswer,
+    OfferSource,
+    Pairing,
+    PairingEndReason,
+    PairingStatus,
+    SurveyRole,
+)
+from register.domain import AssignmentStatus, AssignmentType
+from register.models import Assignment
+
+MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
+DEFAULT_SURVEY_MONTHS = (3, 6, 12)
+SURVEY_SALT = "mentorship.survey"
+SURVEY_LINK_MAX_AGE = datetime.timedelta(days=60)
+
+
+class CapacityExceeded(ValidationError):
+    """The mentor family already has as many families as it takes."""
+
+
+class ConcurrentEdit(Exception):
+    message = _(
+        "Someone else changed this while you were working on it. Nothing was saved: reload the page and try again."
+    )
+
+
+def settings_for(*, municipality_id: str) -> MentorshipSettings:
+    """The municipality's settings, or the defaults (unsaved) when it has none."""
+    found = MentorshipSettings.objects.filter(municipality_id=municipality_id).first()
+    return found or MentorshipSettings(
+        municipality_id=municipality_id, survey_months=list(DEFAULT_SURVEY_MONTHS)
+    )
+
+
+def mentor_capacity(*, mentor: MentorProfile) -> int:
+    if mentor.capacity is not None:
+        return mentor.capacity
+    return settings_for(municipality_id=mentor.municipality_id).default_capacity
+
+
+def _bump(instance: Any, *, version: int, fields: dict[str, Any]) -> None:
+    """Compare-and-set on ``version``: a change based on an old version is refused."""
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=version)
+        .update(**fields, version=F("version") + 1)
+    )
+    if updated != 1:
+        raise ConcurrentEdit()
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.version = version + 1
+
+
+PROFILE_FIELDS = [
+    "capacity",
+    "age_groups",
+    "needs",
+    "family_form",
+    "years_as_foster_home",
+    "availability",
+    "is_available",
+]
+
+
+@transaction.atomic
+def mentor_profile_save(
+    *,
+    by: Any,
+    assignment: Assignment,
+    capacity: int | None,
+    age_groups: list[str],
+    needs: list[str],
+    family_form: str,
+    years_as_foster_home: int,
+    availability: str,
+    is_available: bool,
+    mentor_person_ids: list[int],
+) -> MentorProfile:
+    """Create or update the mentor profile of a mentor-family assignment."""
+    if assignment.type != AssignmentType.MENTOR_FAMILY or assignment.household_id is None:
+        raise ValidationError(_("Only a household with a mentor-family assignment can be a mentor family."))
+    if capacity is not None and not 1 <= capacity <= 10:
+        raise ValidationError({"capacity": _("A mentor family can take between 1 and 10 families.")})
+    profile = MentorProfile.objects.filter(assignment=assignment).first()
+    before = snapshot(profile, PROFILE_FIELDS) if profile else {}
+    values = {
+        "capacity": capacity,
+        "age_groups": sorted(set(age_groups)),
+        "needs": sorted(set(needs)),
+        "family_form": family_form,
+        "years_as_foster_home": years_as_foster_home,
+        "availability": availability.strip(),
+        "is_available": is_available,
+    }
+    if profile is None:
+        profile = MentorProfile(
+            municipality_id=assignment.municipality_id,
+            assignment=assignment,
+            household_id=assignment.household_id,
+            **values,
+        )
+        profile.full_clean(validate_constraints=False)
+        profile.save()
+    else:
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.full_clean(validate_constraints=False)
+        profile.save(update_fields=list(values))
+    members = list(assignment.household.members.filter(pk__in=mentor_person_ids))  # type: ignore[union-attr]
+    if len(members) != len(set(mentor_person_ids)):
+        raise ValidationError({"mentors": _("The mentors must be members of the household.")})
+    profile.mentors.set(members)
+    if capacity is not None and capacity < _occupied(profile):
+        raise CapacityExceeded({"capacity": _("The family already has more families than that.")})
+    change_log_record(
+        by=by,
+        instance=profile,
+        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
+        before=before,
+        after=snapshot(profile, PROFILE_FIELDS),
+    )
+    return profile
+
+
+def _occupied(mentor: MentorProfile) -> int:
+    return Pairing.objects.filter(mentor=mentor, status__in=OCCUPYING_STATUSES).count()
+
+
+@transaction.atomic
+def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferSource.REQUEST) -> MentorOffer:
+    """Offer a mentor to an approved (or active) foster or emergency home."""
+    if assignment.type not in MENTEE_TYPES or assignment.household_id is None:
+        raise ValidationError(_("A mentor is offered to foster homes and emergency homes."))
+    if assignment.status not in (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED):
+        raise ValidationError(_("A mentor can be offered only to an approved family."))
+    if (
+        MentorOffer.objects.filter(assignment=assignment)
+        .exclude(answer=OfferAnswer.DECLINED)
+        .filter(pairings__status__in=OCCUPYING_STATUSES)
+        .exists()
+        or MentorOffer.objects.filter(assignment=assignment, answer=OfferAnswer.PENDING).exists()
+    ):
+        raise ValidationError(_("The family already has an open offer or a mentor."))
+    offer = MentorOffer.objects.create(
+        municipality_id=assignment.municipality_id,
+        assignment=assignment,
+        household_id=assignment.household_id,
+        source=source,
+        offered_at=timezone.now(),
+        offered_by=by,
+        age_groups=_age_groups_for(assignment),
+    )
+    change_log_record(
+        by=by,
+        instance=offer,
+        action=ChangeAction.CREATE,
+        before={},
+        after=snapshot(offer, ["source", "answer"]),
+    )
+    return offer
+
+
+def _age_groups_for(assignment: Assignment) -> list[str]:
+    """The age groups the home is approved for, as a first guess of the children's ages."""
+    low = assignment.age_min if assignment.age_min is not None else 0
+    high = assignment.age_max if assignment.age_max is not None else 20
+    groups = [("0-2", 0, 2), ("3-5", 3, 5), ("6-12", 6, 12), ("13-17", 13, 17), ("18-20", 18, 20)]
+    if assignment.age_min is None and assignment.age_max is None:
+        return []
+    return [code for code, start, end in groups if start <= high and low <= end]
+
+
+def offer_on_approval(*, by: Any, assignment: Assignment, from_status: str, to_status: str) -> None:
+    """Hook: every foster or emergency home that becomes approved is offered a mentor."""
+    if to_status != AssignmentStatus.APPROVED or assignment.type not in MENTEE_TYPES:
+        return
+    if MentorOffer.objects.filter(assignment=assignment).exists():
+        return
+    mentor_offer_create(by=by, assignment=assignment, source=OfferSource.APPROVAL)
+
+
+@transaction.atomic
+def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
+    """Record the family's answer to the offer."""
+    if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
+        raise ValidationError({"answer": _("Choose the family's answer.")})
+    before = snapshot(offer, ["answer"])
+    _bump(offer, version=version, fields={"answer": answer, "answered_at": timezone.now()})
+    change_log_record(
+        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, ["answer"])
+    )
+    return offer
+
+
+@transaction.atomic
+def mentor_offer_update_needs(
+    *,
+    by: Any,
+    offer: MentorOffer,
+    version: int,
+    age_groups: list[str],
+    needs: list[str],
+    family_form: str,
+    preferred_mentor: MentorProfile | None,
+) -> MentorOffer:
+    """Describe what the family's placements call for (used to rank mentors)."""
+    fields = ["age_groups", "needs", "family_form", "preferred_mentor"]
+    before = snapshot(offer, fields)
+    _bump(
+        offer,
+        version=version,
+        fields={
+            "age_groups": sorted(set(age_groups)),
+            "needs": sorted(set(needs)),
+            "family_form": family_form,
+            "preferred_mentor": preferred_mentor,
+        },
+    )
+    change_log_record(
+        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, fields)
+    )
+    return offer
+
+
+def offer_is_waiting(offer: MentorOffer) -> bool:
+    return (
+        offer.answer == OfferAnswer.ACCEPTED
+        and not offer.pairings.filter(status__in=OCCUPYING_STATUSES).exists()
+    )
+
+
+def pair_was_ended_badly(*, mentor: MentorProfile, mentee_household_id: int) -> bool:
+    return Pairing.objects.filter(
+        mentor=mentor, mentee_household_id=mentee_household_id, end_reason__in=BAD_ENDINGS
+    ).exists()
+
+
+@transaction.atomic
+def pairing_confirm(
+    *,
+    by: Any,
+    offer: MentorOffer,
+    mentor: MentorProfile,
+    override_reason: str = "",
+    cost: float | None = None,
+    explanation: list[Any] | None = None,
+) -> Pairing:
+    """Pair a waiting family with a mentor family, never beyond the mentor's capacity.
+
+    The mentor row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions serialise writers), so two secretaries confirming at
+    the same moment cannot both take the last place.
+    """
+    override_reason = override_reason.strip()
+    locked = (
+        MentorProfile.objects.select_for_update().select_related("household__postal_code").get(pk=mentor.pk)
+    )
+    offer = MentorOffer.objects.select_for_update().select_related("household__postal_code").get(pk=offer.pk)
+    if offer.answer != OfferAnswer.ACCEPTED:
+        raise ValidationError(_("The family has not said yes to a mentor yet."))
+    if offer.pairings.filter(status__in=OCCUPYING_STATUSES).exists():
+        raise ValidationError(_("The family already has a mentor."))
+    if locked.household_id == offer.household_id:
+        raise ValidationError(_("A family cannot be its own mentor."))
+    if not locked.is_available or locked.assignment.status not in (
+        AssignmentStatus.APPROVED,
+        AssignmentStatus.ACTIVE,
+    ):
+        raise ValidationError(_("This mentor family does not take new families right now."))
+    problems = []
+    if pair_was_ended_badly(mentor=locked, mentee_household_id=offer.household_id):
+        problems.append(_("these families' earlier pairing ended badly"))
+    limit = settings_for(municipality_id=offer.municipality_id).max_distance_km
+    km = distance_km(locked.household.postal_code, offer.household.postal_code)
+    if km > limit:
+        problems.append(
+            _("the distance is %(km)s km, more than %(limit)s km") % {"km": round(km), "limit": limit}
+        )
+    if problems and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": _("Give a reason to pair them anyway: %(problems)s.")
+                % {"problems": "; ".join(str(p) for p in problems)}
+            }
+        )
+    if _occupied(locked) >= mentor_capacity(mentor=locked):
+        raise CapacityExceeded(
+            _("%(mentor)s already has %(n)s families, as many as it takes. Choose another mentor family.")
+            % {"mentor": locked.household.name, "n": mentor_capacity(mentor=locked)}
+        )
+    pairing = Pairing.objects.create(
+        municipality_id=offer.municipality_id,
+        offer=offer,
+        mentor=locked,
+        mentee_household_id=offer.household_id,
+        proposed_at=timezone.now(),
+        proposed_by=by,
+        cost=cost,
+        explanation=explanation or [],
+        override_reason=override_reason if problems else "",
+    )
+    # Bump the mentor's version so any open edit of the profile sees the change.
+    MentorProfile.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    change_log_record(
+        by=by,
+        instance=pairing,
+        action=ChangeAction.CREATE,
+        before={},
+        after=snapshot(pairing, PAIRING_FIELDS),
+    )
+    return pairing
+
+
+PAIRING_FIELDS = [
+    "status",
+    "mentor",
+    "mentee_household",
+    "override_reason",
+    "introduction_at",
+    "introduction_place",
+    "introduction_secretary",
+    "introduction_held_on",
+    "mentor_fit",
+    "mentee_fit",
+    "ended_on",
+    "end_reason",
+]
+
+
+def _pairing_change(by: Any, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
+    before = snapshot(pairing, PAIRING_FIELDS)
+    _bump(pairing, version=version, fields=fields)
+    change_log_record(
+        by=by,
+        instance=pairing,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(pairing, PAIRING_FIELDS),
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_book_introduction(
+    *, by: Any, pairing: Pairing, version: int, at: datetime.datetime, place: str, secretary: Any
+) -> Pairing:
+    """Book the first meeting, held with a secretary present."""
+    if pairing.status not in (PairingStatus.PROPOSED, PairingStatus.INTRODUCTION_BOOKED):
+        raise ValidationError(_("The introduction can be booked only before it is held."))
+    if secretary is None or secretary.municipality_id != pairing.municipality_id:
+        raise ValidationError({"secretary": _("Choose a secretary of the municipality.")})
+    if not place.strip():
+        raise ValidationError({"place": _("Say where the families meet.")})
+    return _pairing_change(
+        by,
+        pairing,
+        version,
+        {
+            "status": PairingStatus.INTRODUCTION_BOOKED,
+            "introduction_at": at,
+            "introduction_place": place.strip(),
+            "introduction_secretary": secretary,
+        },
+    )
+
+
+@transaction.atomic
+def pairing_record_introduction(
+    *, by: Any, pairing: Pairing, version: int, held_on: datetime.date, mentor_fit: str, mentee_fit: str
+) -> Pairing:
+    """Record the introduction. Both families say how the fit feels; "not a fit" ends the
+    pairing and the family waits for a new proposal; otherwise the pairing is active and
+    the families keep contact themselves."""
+    if pairing.status != PairingStatus.INTRODUCTION_BOOKED:
+        raise ValidationError(_("Book the introduction before recording it."))
+    if mentor_fit not in Fit.values or mentee_fit not in Fit.values:
+        raise ValidationError(_("Record both families' view of the fit."))
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The introduction cannot be recorded before it is held.")})
+    if pairing.introduction_at and held_on < timezone.localtime(
+        pairing.introduction_at
+    ).date() - datetime.timedelta(days=60):
+        raise ValidationError({"held_on": _("The date is long before the booked meeting. Check it.")})
+    fields: dict[str, Any] = {
+        "introduction_held_on": held_on,
+        "mentor_fit": mentor_fit,
+        "mentee_fit": mentee_fit,
+    }
+    if Fit.NOT_A_FIT in (mentor_fit, mentee_fit):
+        fields.update(status=PairingStatus.ENDED, ended_on=held_on, end_reason=PairingEndReason.NOT_A_FIT)
+    else:
+        fields.update(status=PairingStatus.ACTIVE, activated_on=held_on)
+    pairing = _pairing_change(by, pairing, version, fields)
+    if pairing.status == PairingStatus.ACTIVE:
+        surveys_schedule(pairing=pairing)
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, by: Any, pairing: Pairing, version: int, reason: str, note: str = "") -> Pairing:
+    """End a pairing; there is no end date otherwise, so ending always asks why."""
+    if pairing.status == PairingStatus.ENDED:
+        raise ValidationError(_("The pairing has already ended."))
+    if reason not in PairingEndReason.values:
+        raise ValidationError({"reason": _("Choose why the pairing ends.")})
+    if reason == PairingEndReason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Describe the reason in the note.")})
+    FollowUpSurvey.objects.filter(pairing=pairing, sent_at__isnull=True).delete()
+    return _pairing_change(
+        by,
+        pairing,
+        version,
+        {
+            "status": PairingStatus.ENDED,
+            "ended_on": timezone.localdate(),
+            "end_reason": reason,
+            "end_note": note.strip(),
+        },
+    )
+
+
+@transaction.atomic
+def check_in_record(
+    *, by: Any, pairing: Pairing, held_on: datetime.date, mood: str, needs_support: bool, note: str = ""
+) -> CheckIn:
+    """Log a light check-in with the families."""
+    if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.INTRODUCTION_BOOKED):
+        raise ValidationError(_("Check-ins are logged on pairings that have started."))
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    check_in = CheckIn(
+        municipality_id=pairing.municipality_id,
+        pairing=pairing,
+        held_on=held_on,
+        mood=mood,
+        needs_support=needs_support,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    check_in.full_clean(validate_constraints=False)
+    check_in.save()
+    return check_in
+
+
+def surveys_schedule(*, pairing: Pairing) -> list[FollowUpSurvey]:
+    """Plan the follow-up surveys to both families (3, 6 and 12 months by default)."""
+    months = settings_for(municipality_id=pairing.municipality_id).survey_months or list(
+        DEFAULT_SURVEY_MONTHS
+    )
+    start = pairing.activated_on or timezone.localdate()
+    planned = []
+    for month in sorted(set(months)):
+        due = _add_months(start, month)
+        for role in SurveyRole:
+            survey, _created = FollowUpSurvey.objects.get_or_create(
+                pairing=pairing,
+                role=role,
+                months=month,
+                defaults={"municipality_id": pairing.municipality_id, "due_on": due},
+            )
+            planned.append(survey)
+    return planned
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def survey_token(survey: FollowUpSurvey) -> str:
+    """A signed, expiring token naming the survey (no personal data inside)."""
+    return signing.dumps({"s": survey.pk, "m": survey.municipality_id}, salt=SURVEY_SALT, compress=True)
+
+
+class SurveyLinkInvalid(Exception):
+    """The link was tampered with, has expired, or the survey is answered already."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def survey_from_token(token: str) -> tuple[int, str]:
+    """The survey id and municipality in a link; raises SurveyLinkInvalid."""
+    try:
+        data = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_LINK_MAX_AGE)
+        return int(data["s"]), str(data["m"])
+    except signing.SignatureExpired:
+        raise SurveyLinkInvalid(
+            _("The link has expired. Contact your secretary if you want to answer.")
+        ) from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise SurveyLinkInvalid(_("The link is not valid. Check that you copied all of it.")) from None
+
+
+@transaction.atomic
+def survey_answer(
+    *, survey: FollowUpSurvey, rating: int, contact_frequency: str, wants_to_continue: bool, comment: str
+) -> FollowUpSurvey:
+    """Save a family's answer; a second answer through the same link is refused."""
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a value from 1 to 5.")})
+    updated = FollowUpSurvey.objects.filter(pk=survey.pk, answered_at__isnull=True).update(
+        answered_at=timezone.now(),
+        rating=rating,
+        contact_frequency=contact_frequency,
+        wants_to_continue=wants_to_continue,
+        comment=comment.strip()[:2000],
+    )
+    if updated != 1:
+        raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
+    survey.refresh_from_db()
+    return survey
+
+
+def survey_link(survey: FollowUpSurvey) -> str:
+    from django.urls import reverse
+
+    base = getattr(django_settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + reverse(
+        "mentorship_public:survey_answer", kwargs={"token": survey_token(survey)}
+    )
