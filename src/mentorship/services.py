@@ -48,7 +48,8 @@ class CapacityExceeded(ValidationError):
 
 class ConcurrentEdit(Exception):
     message = _(
-        "Someone else changed this while you were working on it. Nothing was saved: reload the page and try again."
+        "Someone else changed this while you were working on it. "
+        "Nothing was saved: reload the page and try again."
     )
 
 

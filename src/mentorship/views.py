@@ -240,7 +240,7 @@ def offer_confirm(request: StaffRequest, pk: int) -> HttpResponse:
 @requires(MENTORSHIP_CHANGE)
 @require_http_methods(["GET", "POST"])
 def batch_proposal(request: StaffRequest) -> HttpResponse:
-    method = request.GET.get("metod") == "stabil" and "stable" or "optimal"
+    method = "stable" if request.GET.get("metod") == "stabil" else "optimal"
     proposal = mentorship_batch_proposal(user=request.user, method=method)
     errors: list[str] = []
     if request.method == "POST":

@@ -154,10 +154,9 @@ def test_no_view_shows_another_municipalitys_data(
     own = make_family(make_user(LINKOPING, Role.SECRETARY), name="Familjen Egen")
     client.force_login(viewer)
     data = other_municipality_data
+    from mentorship.models import MentorOffer, MentorProfile, Pairing
     from register.models import Assignment, Household, Person
     from tenancy.scope import municipality_scope
-
-    from mentorship.models import MentorOffer, MentorProfile, Pairing
 
     with municipality_scope(LINKOPING):
         own_ids = {
