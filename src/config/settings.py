@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not the in-memory default, so that the concurrency tests'
+    # threads open real separate connections and queue on SQLite's write lock.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_bollplank.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

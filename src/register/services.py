@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
 from geo.models import PostalCode
-from register.hooks import on_status_change
 from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, EndReason, is_allowed_transition
+from register.hooks import on_status_change
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
 

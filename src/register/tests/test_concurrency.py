@@ -1,4 +1,4 @@
-"""Concurrent edits with real concurrent connections (PostgreSQL): nobody's change is lost silently."""
+"""Concurrent edits with real concurrent connections (SQLite file and PostgreSQL): nobody's change is lost silently."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from register import services
 from register.models import Household
@@ -20,8 +20,6 @@ WRITERS = 20
 def test_concurrent_edits_of_one_household_save_exactly_one_and_tell_the_others(
     reference_geography: None, secretary: Any, make_family: Any
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs real concurrent connections: runs on PostgreSQL (CI runs the suite there too)")
     family = make_family(secretary)
     barrier = threading.Barrier(WRITERS)
 
