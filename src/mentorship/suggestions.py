@@ -206,7 +206,7 @@ def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10)
         preferences=_preferences([offer]),
         limit=limit,
     )
-    return [Suggestion(mentor=by_id[p.provider_id], cost=p.cost, reasons=describe(p.reasons)) for p in ranked]  # type: ignore[index]
+    return [Suggestion(mentor=by_id[int(p.provider_id)], cost=p.cost, reasons=describe(p.reasons)) for p in ranked]
 
 
 def mentorship_batch_proposal(*, user: Any, method: str = "optimal") -> BatchProposal:
@@ -215,27 +215,27 @@ def mentorship_batch_proposal(*, user: Any, method: str = "optimal") -> BatchPro
     mentors = _available_mentors(user.municipality_id)
     if not offers or not mentors:
         return BatchProposal(pairs=[], unmatched=offers, total_cost=0.0, blocking_pairs=0, method=method)
-    solve = engine.solve_stable if method == "stable" else engine.solve_optimal
-    result = solve(
+    graph = engine.build_candidate_graph(
         [_seeker(o) for o in offers],
         [_provider(m) for m in mentors],
         weights=weights_for(municipality_id=user.municipality_id),
         exclusions=_exclusions(offers, mentors),
         preferences=_preferences(offers),
     )
+    result = engine.solve_stable(graph) if method == "stable" else engine.solve_optimal(graph)
     offer_by_id = {o.pk: o for o in offers}
     mentor_by_id = {m.pk: m for m in mentors}
     pairs = [
         ProposedPair(
-            offer=offer_by_id[p.seeker_id],  # type: ignore[index]
-            mentor=mentor_by_id[p.provider_id],  # type: ignore[index]
+            offer=offer_by_id[int(p.seeker_id)],
+            mentor=mentor_by_id[int(p.provider_id)],
             cost=p.cost,
             reasons=describe(p.reasons),
         )
         for p in result.pairs
     ]
     pairs.sort(key=lambda p: (p.offer.household.name, p.offer.pk))
-    unmatched = [offer_by_id[u] for u in result.unmatched_seeker_ids]  # type: ignore[index]
+    unmatched = [offer_by_id[int(u)] for u in result.unmatched_seeker_ids]
     return BatchProposal(
         pairs=pairs,
         unmatched=unmatched,
