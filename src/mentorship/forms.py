@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentorship.models import AgeGroup, CheckInMood, FamilyForm, Fit, Need, OfferAnswer, PairingEndReason
 
@@ -86,7 +87,7 @@ class IntroductionForm(VersionedForm):
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(label=pgettext_lazy("meeting", "Place"), max_length=200)
     secretary = forms.ChoiceField(label=_("Secretary present"))
 
     def __init__(self, *args: Any, secretaries: Any, **kwargs: Any) -> None:
