@@ -11,7 +11,7 @@ Rules (see STYLE.md and src/tenancy/scope.py):
   print            No ``print(`` in src/ outside management commands: use logging, or
                    ``self.stdout.write`` in a command.
   bare-except      No bare ``except:`` anywhere (it also swallows KeyboardInterrupt/SystemExit).
-  matching-django  src/matching/ is plain Python: no ``import django``/``from django...``
+  matching-django  src/pairing/ is plain Python: no ``import django``/``from django...``
                    (nor django_* packages), so it runs and is benchmarked without Django.
 
 Python files are read with tokenize/ast, so words in strings and comments do not count.
@@ -84,7 +84,7 @@ def is_tenancy_package(path: Path) -> bool:
 
 def is_matching_package(path: Path) -> bool:
     parts = rel_parts(path)
-    return parts[:2] == ("src", "matching")
+    return parts[:2] == ("src", "pairing")
 
 
 def python_tokens(source: str) -> list[tokenize.TokenInfo]:
@@ -172,7 +172,7 @@ def check_python(path: Path) -> Iterator[Finding]:
                         path,
                         lineno,
                         "matching-django",
-                        f"`{module}` imported in src/matching/: the matching engine is plain Python; "
+                        f"`{module}` imported in src/pairing/: the matching engine is plain Python; "
                         "pass it plain data from a service instead.",
                     )
 

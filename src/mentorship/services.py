@@ -297,7 +297,7 @@ def pairing_confirm(
         AssignmentStatus.ACTIVE,
     ):
         raise ValidationError(_("This mentor family does not take new families right now."))
-    problems = []
+    problems: list[Any] = []
     if pair_was_ended_badly(mentor=locked, mentee_household_id=offer.household_id):
         problems.append(_("these families' earlier pairing ended badly"))
     limit = settings_for(municipality_id=offer.municipality_id).max_distance_km

@@ -102,10 +102,9 @@ def _available_mentors(municipality_id: str) -> list[MentorProfile]:
         .order_by("pk")
     )
     for mentor in mentors:
-        mentor.free_places = (
-            mentor.capacity if mentor.capacity is not None else default_capacity
-        ) - mentor.occupied  # type: ignore[attr-defined]
-    return [m for m in mentors if m.free_places > 0]  # type: ignore[attr-defined]
+        own = mentor.capacity if mentor.capacity is not None else default_capacity
+        mentor.free_places = own - mentor.occupied
+    return [m for m in mentors if m.free_places > 0]
 
 
 def _provider(mentor: MentorProfile) -> engine.Provider:
@@ -206,7 +205,9 @@ def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10)
         preferences=_preferences([offer]),
         limit=limit,
     )
-    return [Suggestion(mentor=by_id[int(p.provider_id)], cost=p.cost, reasons=describe(p.reasons)) for p in ranked]
+    return [
+        Suggestion(mentor=by_id[int(p.provider_id)], cost=p.cost, reasons=describe(p.reasons)) for p in ranked
+    ]
 
 
 def mentorship_batch_proposal(*, user: Any, method: str = "optimal") -> BatchProposal:

@@ -1,6 +1,6 @@
 """The matching engine: mentor ↔ mentee pairing, and needs ↔ pooled assignees.
 
-Plain Python on NumPy, SciPy and OR-Tools; no Django (STYLE.md rule 5). Records in,
+Plain Python on NumPy, SciPy and Numba; no Django (STYLE.md rule 5). Records in,
 pairs with costs and reasons out::
 
     graph = build_candidate_graph(seekers, providers, weights=Weights(), exclusions=..., overrides=...)

@@ -20,13 +20,16 @@ optimal for the costs the caller sees, with no floating-point drift between meth
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
+from scipy.spatial import cKDTree  # type: ignore[import-untyped]  # SciPy ships no type hints
 
 from pairing.model import (
     Exclusion,
@@ -112,7 +115,7 @@ def _canonical_seekers(seekers: Iterable[Seeker]) -> tuple[Seeker, ...]:
         if limit is not None and not (math.isfinite(limit) and limit > 0):
             raise InvalidInput("invalid_distance_limit", f"seeker {seeker.id!r}: max_distance_km must be > 0")
     items.sort(key=lambda s: id_sort_key(s.id))
-    for before, after in zip(items, items[1:], strict=False):
+    for before, after in itertools.pairwise(items):
         if before.id == after.id:
             raise InvalidInput("duplicate_id", f"seeker id {after.id!r} appears twice")
     return tuple(items)
@@ -134,7 +137,7 @@ def _canonical_providers(providers: Iterable[Provider]) -> tuple[Provider, ...]:
                 "invalid_experience", f"provider {provider.id!r}: years_experience must be >= 0"
             )
     items.sort(key=lambda p: id_sort_key(p.id))
-    for before, after in zip(items, items[1:], strict=False):
+    for before, after in itertools.pairwise(items):
         if before.id == after.id:
             raise InvalidInput("duplicate_id", f"provider id {after.id!r} appears twice")
     return tuple(items)
@@ -256,6 +259,22 @@ def _within(unit: FloatArray, rows: IntArray, chords: FloatArray, sites: _Sites)
     return _expand_sites(flat_rows, site_idx, counts, counts, sites)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects at once.
+
+    Creating 100,000s of records triggers collections that each walk every live object;
+    they find nothing to free here (no cycles are made) and cost more than the work itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_candidate_graph(
     seekers: Iterable[Seeker],
     providers: Iterable[Provider],
@@ -272,6 +291,19 @@ def build_candidate_graph(
     override without a reason, or an override for a seeker and provider of one household.
     Exclusions, overrides and preferences naming an id not in this batch are ignored.
     """
+    with paused_gc():
+        return _build(seekers, providers, weights, exclusions, overrides, preferences, candidates_per_seeker)
+
+
+def _build(
+    seekers: Iterable[Seeker],
+    providers: Iterable[Provider],
+    weights: Weights | None,
+    exclusions: Iterable[Exclusion],
+    overrides: Iterable[Override],
+    preferences: Iterable[Preference],
+    candidates_per_seeker: int | None,
+) -> CandidateGraph:
     weights = weights or Weights()
     if candidates_per_seeker is not None and (
         isinstance(candidates_per_seeker, bool)
@@ -311,7 +343,8 @@ def build_candidate_graph(
         if not item.reason.strip():
             raise InvalidInput(
                 "override_without_reason",
-                f"override for seeker {item.seeker_id!r} and provider {item.provider_id!r} needs a recorded reason",
+                f"override for seeker {item.seeker_id!r} and provider {item.provider_id!r} "
+                "needs a recorded reason",
             )
         if s_household[key[0]] == p_household[key[1]]:
             raise InvalidInput(
@@ -323,12 +356,12 @@ def build_candidate_graph(
 
     blocked_codes: list[int] = []
     overridden_exclusions: dict[tuple[int, int], Exclusion] = {}
-    for item in exclusions:
-        key = (seeker_index.get(item.seeker_id, -1), provider_index.get(item.provider_id, -1))
+    for exclusion in exclusions:
+        key = (seeker_index.get(exclusion.seeker_id, -1), provider_index.get(exclusion.provider_id, -1))
         if key[0] < 0 or key[1] < 0:
             continue
         if key in override_map:
-            overridden_exclusions[key] = item
+            overridden_exclusions[key] = exclusion
         else:
             blocked_codes.append(key[0] * m + key[1])
     blocked = np.unique(np.asarray(blocked_codes, dtype=np.int64))
@@ -355,8 +388,10 @@ def build_candidate_graph(
     active = np.flatnonzero(capacity > 0).astype(np.int64)
     rows: IntArray
     cols: IntArray
+    distance: FloatArray
     if n == 0 or len(active) == 0:
         rows = cols = np.zeros(0, dtype=np.int64)
+        distance = np.zeros(0, dtype=np.float64)
     else:
         sites = _sites(p_lat, p_lon, active)
         unit = _unit_vectors(s_lat, s_lon)
@@ -390,13 +425,13 @@ def build_candidate_graph(
         feasible = (distance <= limit[rows]) & (s_household[rows] != p_household[cols])
         if len(blocked):
             feasible &= ~_isin_sorted(rows * m + cols, blocked)
-        rows, cols = rows[feasible], cols[feasible]
+        rows, cols, distance = rows[feasible], cols[feasible], distance[feasible]
         if candidates_per_seeker is not None and len(rows):
             # rows are grouped and each group is in nearest-first order: keep the first k.
-            first = np.searchsorted(rows, rows, side="left")
-            rank = np.arange(len(rows)) - first
-            keep = rank < candidates_per_seeker
-            rows, cols = rows[keep], cols[keep]
+            starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+            group_start = np.repeat(starts, np.diff(np.concatenate([starts, [len(rows)]])))
+            keep = np.arange(len(rows)) - group_start < candidates_per_seeker
+            rows, cols, distance = rows[keep], cols[keep], distance[keep]
 
     # Overridden pairs are always candidates; preferred pairs are when they are feasible.
     extra_pairs = [key for key in override_map if capacity[key[1]] > 0]
@@ -410,13 +445,20 @@ def build_candidate_graph(
         if d <= limit[s]:
             extra_pairs.append(key)
     if extra_pairs:
-        rows = np.concatenate([rows, np.array([k[0] for k in extra_pairs], dtype=np.int64)])
-        cols = np.concatenate([cols, np.array([k[1] for k in extra_pairs], dtype=np.int64)])
+        extra_rows = np.array([k[0] for k in extra_pairs], dtype=np.int64)
+        extra_cols = np.array([k[1] for k in extra_pairs], dtype=np.int64)
+        rows = np.concatenate([rows, extra_rows])
+        cols = np.concatenate([cols, extra_cols])
+        distance = np.concatenate(
+            [
+                distance,
+                haversine_km(s_lat[extra_rows], s_lon[extra_rows], p_lat[extra_cols], p_lon[extra_cols]),
+            ]
+        )
         _, first_seen = np.unique(rows * max(m, 1) + cols, return_index=True)
         first_seen.sort()
-        rows, cols = rows[first_seen], cols[first_seen]
+        rows, cols, distance = rows[first_seen], cols[first_seen], distance[first_seen]
 
-    distance = haversine_km(s_lat[rows], s_lon[rows], p_lat[cols], p_lon[cols])
     bonus = np.zeros(len(rows), dtype=np.float64)
     if preference_map and len(rows):
         pref_codes = np.array([s * m + p for s, p in preference_map], dtype=np.int64)
@@ -481,7 +523,7 @@ def _pair_costs(
     s_lang, p_lang = _masks([s.languages for s in seekers], [p.languages for p in providers])
     missing_age = np.bitwise_count(s_age[rows] & ~p_age[cols]).sum(axis=1, dtype=np.int64)
     missing_need = np.bitwise_count(s_need[rows] & ~p_need[cols]).sum(axis=1, dtype=np.int64)
-    seeker_speaks = s_lang.any(axis=1)
+    seeker_speaks: npt.NDArray[np.bool_] = np.asarray(s_lang.any(axis=1), dtype=np.bool_)
     shares = (s_lang[rows] & p_lang[cols]).any(axis=1)
     no_shared = seeker_speaks[rows] & ~shares
 

@@ -28,7 +28,7 @@ class InvalidInput(PairingError, ValueError):
 
 
 class SolverFailed(PairingError):
-    """The optimisation solver did not report an optimal solution (a bug, never bad input)."""
+    """A solver's answer broke a hard rule (a bug, never bad input)."""
 
 
 @dataclass(frozen=True, slots=True)

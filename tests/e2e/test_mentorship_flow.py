@@ -27,9 +27,13 @@ APPROVE = ["information", "assessment", "training", "approved"]
 def _approved_home(by: User, name: str, type: str, postal: str) -> None:
     household = services.household_create(by=by, name=name, postal_code=PostalCode.objects.get(code=postal))
     services.person_create(by=by, household=household, first_name="Kim", last_name=name.split()[-1])
-    assignment = services.assignment_create(by=by, household=household, type=type, languages=["svenska", "arabiska"])
+    assignment = services.assignment_create(
+        by=by, household=household, type=type, languages=["svenska", "arabiska"]
+    )
     for step in APPROVE:
-        assignment = services.assignment_transition(by=by, assignment=assignment, to_status=step, version=assignment.version)
+        assignment = services.assignment_transition(
+            by=by, assignment=assignment, to_status=step, version=assignment.version
+        )
     if type == "mentor_family":
         mentorship_services.mentor_profile_save(
             by=by,
@@ -48,8 +52,12 @@ def _approved_home(by: User, name: str, type: str, postal: str) -> None:
 @pytest.fixture
 def secretary(live_server: LiveServer) -> User:
     user = User.objects.create_user(
-        username="sara", password=PASSWORD, first_name="Sara", last_name="Sekreterare",
-        municipality_id="0580", role=Role.SECRETARY,
+        username="sara",
+        password=PASSWORD,
+        first_name="Sara",
+        last_name="Sekreterare",
+        municipality_id="0580",
+        role=Role.SECRETARY,
     )
     with municipality_scope("0580"):
         _approved_home(user, "Familjen Mentorsson", "mentor_family", "58183")
@@ -58,7 +66,11 @@ def secretary(live_server: LiveServer) -> User:
 
 
 def test_a_new_foster_family_gets_a_mentor_and_coverage_rises(
-    page: Page, live_server: LiveServer, secretary: User, login: Callable[..., None], shot: Callable[[Page, str], Path]
+    page: Page,
+    live_server: LiveServer,
+    secretary: User,
+    login: Callable[..., None],
+    shot: Callable[[Page, str], Path],
 ) -> None:
     login(page, live_server, "sara", PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name="Mentorfamiljer").click()

@@ -19,7 +19,13 @@ def test_suggestions_rank_the_nearer_experienced_mentor_first_and_explain_why(
     offer = make_waiting(secretary, "Familjen Ny", postal="58222")
     with municipality_scope("0580"):
         offer = services.mentor_offer_update_needs(
-            by=secretary, offer=offer, version=offer.version, age_groups=["13-17"], needs=[], family_form="", preferred_mentor=None
+            by=secretary,
+            offer=offer,
+            version=offer.version,
+            age_groups=["13-17"],
+            needs=[],
+            family_form="",
+            preferred_mentor=None,
         )
         with translation.override("sv"):
             suggestions = mentor_suggestions(user=secretary, offer=offer)

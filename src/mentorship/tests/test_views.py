@@ -22,15 +22,27 @@ def _active_pairing(secretary: Any, make_mentor: Any, make_waiting: Any) -> Pair
         pairing = services.pairing_confirm(by=secretary, offer=offer, mentor=mentor)
         at = timezone.now() - datetime.timedelta(days=200)
         pairing = services.pairing_book_introduction(
-            by=secretary, pairing=pairing, version=pairing.version, at=at, place="Kontoret", secretary=secretary
+            by=secretary,
+            pairing=pairing,
+            version=pairing.version,
+            at=at,
+            place="Kontoret",
+            secretary=secretary,
         )
         held = timezone.localdate() - datetime.timedelta(days=200)
         return services.pairing_record_introduction(
-            by=secretary, pairing=pairing, version=pairing.version, held_on=held, mentor_fit="good", mentee_fit="good"
+            by=secretary,
+            pairing=pairing,
+            version=pairing.version,
+            held_on=held,
+            mentor_fit="good",
+            mentee_fit="good",
         )
 
 
-def test_the_overview_shows_waiting_families_and_mentors(client: Any, secretary: Any, make_mentor: Any, make_waiting: Any) -> None:
+def test_the_overview_shows_waiting_families_and_mentors(
+    client: Any, secretary: Any, make_mentor: Any, make_waiting: Any
+) -> None:
     make_mentor(secretary, "Familjen Mentor")
     make_waiting(secretary, "Familjen Väntar")
     client.force_login(secretary)
@@ -60,13 +72,17 @@ def test_an_answer_that_is_not_a_choice_is_refused(client: Any, secretary: Any, 
     with municipality_scope("0580"):
         offer = MentorOffer.objects.get(assignment=assignment)
     client.force_login(secretary)
-    response = client.post(f"/mentorskap/erbjudande/{offer.pk}/svar/", {"answer": "pending", "version": offer.version})
+    response = client.post(
+        f"/mentorskap/erbjudande/{offer.pk}/svar/", {"answer": "pending", "version": offer.version}
+    )
     assert response.status_code == 400
     with municipality_scope("0580"):
         assert MentorOffer.objects.get(pk=offer.pk).answer == "pending"
 
 
-def test_the_batch_page_confirms_the_ticked_pairs(client: Any, secretary: Any, make_mentor: Any, make_waiting: Any) -> None:
+def test_the_batch_page_confirms_the_ticked_pairs(
+    client: Any, secretary: Any, make_mentor: Any, make_waiting: Any
+) -> None:
     mentor = make_mentor(secretary, "Familjen Mentor", capacity=2)
     first = make_waiting(secretary, "Familjen Ett")
     make_waiting(secretary, "Familjen Två")
@@ -95,7 +111,8 @@ def test_due_surveys_are_mailed_by_the_worker_and_answered_once_without_login(
     form = anonymous.get(path)
     assert form.status_code == 200
     answered = anonymous.post(
-        path, {"rating": "4", "contact_frequency": "monthly", "wants_to_continue": "yes", "comment": "Bra stöd"}
+        path,
+        {"rating": "4", "contact_frequency": "monthly", "wants_to_continue": "yes", "comment": "Bra stöd"},
     )
     assert answered.status_code == 200
     again = anonymous.post(path, {"rating": "1", "contact_frequency": "never", "wants_to_continue": "no"})
@@ -103,17 +120,25 @@ def test_due_surveys_are_mailed_by_the_worker_and_answered_once_without_login(
     tampered = anonymous.get(path[:-3] + "xx/")
     assert tampered.status_code == 400
     with municipality_scope("0580"):
-        ratings = list(FollowUpSurvey.objects.filter(pairing=pairing, rating__isnull=False).values_list("rating", flat=True))
+        ratings = list(
+            FollowUpSurvey.objects.filter(pairing=pairing, rating__isnull=False).values_list(
+                "rating", flat=True
+            )
+        )
     assert ratings == [4]
 
 
-def test_bad_survey_input_is_refused_and_nothing_saved(client: Any, secretary: Any, make_mentor: Any, make_waiting: Any) -> None:
+def test_bad_survey_input_is_refused_and_nothing_saved(
+    client: Any, secretary: Any, make_mentor: Any, make_waiting: Any
+) -> None:
     pairing = _active_pairing(secretary, make_mentor, make_waiting)
     with municipality_scope("0580"):
         survey = FollowUpSurvey.objects.filter(pairing=pairing).first()
         assert survey is not None
         token = services.survey_token(survey)
-    response = client.post(f"/enkat/{token}/", {"rating": "9", "contact_frequency": "monthly", "wants_to_continue": "yes"})
+    response = client.post(
+        f"/enkat/{token}/", {"rating": "9", "contact_frequency": "monthly", "wants_to_continue": "yes"}
+    )
     assert response.status_code == 200
     assert response.context["form"].has_error("rating")
     with municipality_scope("0580"):

@@ -1,4 +1,4 @@
-"""Concurrent edits with real concurrent connections (SQLite file and PostgreSQL): nobody's change is lost silently."""
+"""Concurrent edits with real concurrent connections (SQLite file, PostgreSQL): no change is lost silently."""
 
 from __future__ import annotations
 
