@@ -35,6 +35,7 @@ from mentorship.models import (
 )
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
+from register.versioning import ConcurrentEdit, save_versioned
 
 MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 DEFAULT_SURVEY_MONTHS = (3, 6, 12)
@@ -44,13 +45,6 @@ SURVEY_LINK_MAX_AGE = datetime.timedelta(days=60)
 
 class CapacityExceeded(ValidationError):
     """The mentor family already has as many families as it takes."""
-
-
-class ConcurrentEdit(Exception):
-    message = _(
-        "Someone else changed this while you were working on it. "
-        "Nothing was saved: reload the page and try again."
-    )
 
 
 def settings_for(*, municipality_id: str) -> MentorshipSettings:
@@ -68,17 +62,16 @@ def mentor_capacity(*, mentor: MentorProfile) -> int:
 
 
 def _bump(instance: Any, *, version: int, fields: dict[str, Any]) -> None:
-    """Compare-and-set on ``version``: a change based on an old version is refused."""
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=version)
-        .update(**fields, version=F("version") + 1)
-    )
-    if updated != 1:
-        raise ConcurrentEdit()
+    """Set ``fields`` and save them with the shared compare-and-set on ``version``."""
+    before = {name: getattr(instance, name) for name in fields}
     for name, value in fields.items():
         setattr(instance, name, value)
-    instance.version = version + 1
+    try:
+        save_versioned(instance, expected_version=version, fields=list(fields))
+    except ConcurrentEdit:
+        for name, value in before.items():  # the page shows what is stored, not the refused change
+            setattr(instance, name, value)
+        raise
 
 
 PROFILE_FIELDS = [

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,22 +34,8 @@ from mentorship.models import FollowUpSurvey, MentorProfile
 from mentorship.suggestions import mentor_suggestions, mentorship_batch_proposal
 from register import selectors as register_selectors
 from register.domain import AssignmentType
+from register.forms import form_run_service
 from tenancy.scope import municipality_scope
-
-
-def _run(form: Form, call: Any) -> Any:
-    """Call a service; show its refusal on the form. None when it refused."""
-    try:
-        return call()
-    except services.ConcurrentEdit as error:
-        form.add_error(None, str(error.message))
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
 
 
 @requires(MENTORSHIP_VIEW)
@@ -91,7 +76,7 @@ def mentor_profile_edit(request: StaffRequest, assignment_pk: int) -> HttpRespon
     form = MentorProfileForm(request.POST or None, initial=initial or None, members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _run(
+        saved = form_run_service(
             form,
             lambda: services.mentor_profile_save(
                 by=request.user,
@@ -163,7 +148,7 @@ def offer_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def offer_answer(request: StaffRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for(user=request.user, id=pk)
     form = OfferAnswerForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and form_run_service(
         form,
         lambda: services.mentor_offer_answer(
             by=request.user,
@@ -188,7 +173,7 @@ def offer_needs(request: StaffRequest, pk: int) -> HttpResponse:
         preferred = (
             mentors.filter(pk=int(data["preferred_mentor"])).first() if data["preferred_mentor"] else None
         )
-        if _run(
+        if form_run_service(
             form,
             lambda: services.mentor_offer_update_needs(
                 by=request.user,
@@ -220,7 +205,7 @@ def offer_confirm(request: StaffRequest, pk: int) -> HttpResponse:
             ),
             None,
         )
-        pairing = _run(
+        pairing = form_run_service(
             form,
             lambda: services.pairing_confirm(
                 by=request.user,
@@ -326,7 +311,7 @@ def pairing_introduction(request: StaffRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         secretary = secretaries.filter(pk=int(data["secretary"])).first()
-        if _run(
+        if form_run_service(
             form,
             lambda: services.pairing_book_introduction(
                 by=request.user,
@@ -349,7 +334,7 @@ def pairing_introduction_held(request: StaffRequest, pk: int) -> HttpResponse:
     form = IntroductionHeldForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        result = _run(
+        result = form_run_service(
             form,
             lambda: services.pairing_record_introduction(
                 by=request.user,
@@ -379,7 +364,7 @@ def pairing_introduction_held(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = CheckInForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and form_run_service(
         form, lambda: services.check_in_record(by=request.user, pairing=pairing, **form.cleaned_data)
     ):
         messages.success(request, _("The check-in was saved."))
@@ -392,7 +377,7 @@ def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = EndForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and form_run_service(
         form,
         lambda: services.pairing_end(
             by=request.user,

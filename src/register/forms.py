@@ -19,6 +19,23 @@ from register.domain import (
     allowed_transitions,
 )
 from register.national_id import InvalidNationalId, national_id_format, national_id_normalise
+from register.versioning import ConcurrentEdit
+
+
+def form_run_service(form: forms.Form, call: Any) -> Any:
+    """Call a service; show its refusal (validation or a concurrent edit) on the form.
+    Returns the service's result, or None when it refused."""
+    try:
+        return call()
+    except ConcurrentEdit as error:
+        form.add_error(None, str(error.message))
+    except forms.ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error)
+    return None
 
 
 class PostalCodeField(forms.CharField):

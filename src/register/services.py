@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, End
 from register.hooks import on_status_change
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
+from register.versioning import save_versioned
 
 HOUSEHOLD_FIELDS = ["name", "street_address", "postal_code", "phone", "email"]
 PERSON_FIELDS = [
@@ -44,15 +44,6 @@ ASSIGNMENT_FIELDS = [
 ]
 
 
-class ConcurrentEdit(Exception):
-    """Someone else saved the record after this user opened it."""
-
-    message = _(
-        "Someone else changed this record while you were editing it. "
-        "Your changes were not saved: reload the page to see the latest version."
-    )
-
-
 class InvalidTransition(ValidationError):
     """The assignment cannot move to that status from where it is."""
 
@@ -62,22 +53,6 @@ def _require_municipality(by: Any) -> str:
     if not code:
         raise ValidationError(_("Your account is not connected to a municipality."))
     return code
-
-
-def _save_versioned(instance: Any, *, expected_version: int, fields: list[str]) -> None:
-    """Write ``fields`` only if nobody else saved since ``expected_version`` (compare-and-set)."""
-    model = type(instance)
-    values = {
-        model._meta.get_field(name).attname: getattr(instance, model._meta.get_field(name).attname)
-        for name in fields
-    }
-    values["updated_at"] = timezone.now()
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        **values, version=F("version") + 1
-    )
-    if updated != 1:
-        raise ConcurrentEdit()
-    instance.version = expected_version + 1
 
 
 def _clean_national_id(raw: str) -> str:
@@ -141,7 +116,7 @@ def household_update(*, by: Any, household: Household, version: int, **changes: 
             raise TypeError(f"household_update() got an unexpected field {name!r}")
         setattr(household, name, value.strip() if isinstance(value, str) else value)
     household.full_clean(exclude=["municipality"])
-    _save_versioned(household, expected_version=version, fields=list(changes))
+    save_versioned(household, expected_version=version, fields=list(changes))
     change_log_record(
         by=by,
         instance=household,
@@ -207,7 +182,7 @@ def person_update(*, by: Any, person: Person, version: int, **changes: Any) -> P
     _check_unique_national_id(
         municipality_id=person.municipality_id, national_id=person.national_id, exclude_pk=person.pk
     )
-    _save_versioned(person, expected_version=version, fields=list(changes))
+    save_versioned(person, expected_version=version, fields=list(changes))
     change_log_record(
         by=by,
         instance=person,
@@ -315,7 +290,7 @@ def assignment_update(*, by: Any, assignment: Assignment, version: int, **change
     assignment.languages = [lang.strip() for lang in (assignment.languages or []) if lang.strip()]
     assignment.full_clean(exclude=["municipality", "household", "person"], validate_constraints=False)
     _validate_assignment(assignment)
-    _save_versioned(assignment, expected_version=version, fields=[*changes, "languages"])
+    save_versioned(assignment, expected_version=version, fields=[*changes, "languages"])
     change_log_record(
         by=by,
         instance=assignment,
@@ -361,9 +336,7 @@ def assignment_transition(
     assignment.status = to_status
     assignment.status_changed_at = now
     assignment.end_reason = reason if to_status == AssignmentStatus.ENDED else ""
-    _save_versioned(
-        assignment, expected_version=version, fields=["status", "status_changed_at", "end_reason"]
-    )
+    save_versioned(assignment, expected_version=version, fields=["status", "status_changed_at", "end_reason"])
     AssignmentStatusChange.objects.create(
         municipality_id=assignment.municipality_id,
         assignment=assignment,

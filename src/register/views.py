@@ -7,9 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,28 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import REGISTER_CHANGE, REGISTER_EXPORT, REGISTER_VIEW, StaffRequest, requires
 from register import selectors, services
-from register.forms import AssignmentForm, HouseholdForm, PersonForm, RegisterFilterForm, TransitionForm
+from register.forms import (
+    AssignmentForm,
+    HouseholdForm,
+    PersonForm,
+    RegisterFilterForm,
+    TransitionForm,
+    form_run_service,
+)
 from register.selectors import RegisterFilters
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's validation error next to the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def _run_service(form: Form, call: Any) -> Any:
-    """Call a service; turn its domain errors into form errors. None when it refused."""
-    try:
-        return call()
-    except services.ConcurrentEdit as error:
-        form.add_error(None, str(error.message))
-    except ValidationError as error:
-        _apply_errors(form, error)
-    return None
 
 
 def _filters_from(form: RegisterFilterForm) -> RegisterFilters:
@@ -108,7 +93,7 @@ def household_create(request: StaffRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        household = _run_service(form, lambda: services.household_create(by=request.user, **data))
+        household = form_run_service(form, lambda: services.household_create(by=request.user, **data))
         if household is not None:
             messages.success(request, _("The household was created. Add its members and assignments."))
             return redirect("register:household_detail", pk=household.pk)
@@ -138,7 +123,7 @@ def household_edit(request: StaffRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
-        if _run_service(
+        if form_run_service(
             form,
             lambda: services.household_update(
                 by=request.user, household=household, version=version, **changes
@@ -156,7 +141,7 @@ def person_create(request: StaffRequest, household_pk: int | None = None) -> Htt
     form = PersonForm(request.POST or None, in_household=household is not None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        person = _run_service(
+        person = form_run_service(
             form, lambda: services.person_create(by=request.user, household=household, **data)
         )
         if person is not None:
@@ -191,7 +176,7 @@ def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.PERSON_FIELDS}
-        if _run_service(
+        if form_run_service(
             form, lambda: services.person_update(by=request.user, person=person, version=version, **changes)
         ):
             messages.success(request, _("The changes were saved."))
@@ -224,7 +209,9 @@ def assignment_create(
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        assignment = _run_service(form, lambda: services.assignment_create(by=request.user, **holder, **data))
+        assignment = form_run_service(
+            form, lambda: services.assignment_create(by=request.user, **holder, **data)
+        )
         if assignment is not None:
             messages.success(request, _("The assignment was registered with the status “Interest”."))
             return redirect("register:assignment_detail", pk=assignment.pk)
@@ -267,7 +254,7 @@ def assignment_edit(request: StaffRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.pop("version") or 0
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.ASSIGNMENT_FIELDS}
-        if _run_service(
+        if form_run_service(
             form,
             lambda: services.assignment_update(
                 by=request.user, assignment=assignment, version=version, **changes
@@ -285,7 +272,7 @@ def assignment_transition(request: StaffRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST, current_status=assignment.status)
     if form.is_valid():
         data = form.cleaned_data
-        result = _run_service(
+        result = form_run_service(
             form,
             lambda: services.assignment_transition(
                 by=request.user,

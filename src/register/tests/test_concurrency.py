@@ -11,6 +11,7 @@ from django.db import connections
 
 from register import services
 from register.models import Household
+from register.versioning import ConcurrentEdit
 from tenancy.scope import municipality_scope
 
 WRITERS = 20
@@ -30,7 +31,7 @@ def test_concurrent_edits_of_one_household_save_exactly_one_and_tell_the_others(
                 barrier.wait(timeout=30)
                 services.household_update(by=secretary, household=household, version=1, name=f"Familjen {n}")
             return "saved"
-        except services.ConcurrentEdit:
+        except ConcurrentEdit:
             return "conflict"
         finally:
             connections.close_all()

@@ -13,6 +13,7 @@ from geo.models import PostalCode
 from register import services
 from register.domain import TRANSITIONS, AssignmentStatus, allowed_transitions
 from register.models import Assignment, AssignmentStatusChange, Household, Person
+from register.versioning import ConcurrentEdit
 
 PIPELINE_TO_APPROVED = ["information", "assessment", "training", "approved"]
 
@@ -115,7 +116,7 @@ def test_a_change_based_on_a_stale_version_is_refused_and_the_other_change_survi
         first = Household.objects.get(pk=family.household.pk)
         second = Household.objects.get(pk=family.household.pk)
         services.household_update(by=secretary, household=first, version=1, name="Familjen Lind-Ek")
-        with pytest.raises(services.ConcurrentEdit):
+        with pytest.raises(ConcurrentEdit):
             services.household_update(by=manager, household=second, version=1, name="Familjen Overwritten")
         stored = Household.objects.get(pk=family.household.pk)
         entries = ChangeLogEntry.objects.filter(object_type="register.household", action="update").count()
