@@ -8,9 +8,14 @@ from django.http import HttpRequest
 
 from accounts.permissions import (
     AUDIT_VIEW,
+    INSIGHTS_VIEW,
     JOBS_VIEW,
+    MEETINGS_CHANGE,
+    MEETINGS_VIEW,
     MENTORSHIP_CHANGE,
     MENTORSHIP_VIEW,
+    PROGRAMMES_CHANGE,
+    PROGRAMMES_VIEW,
     REGISTER_CHANGE,
     REGISTER_VIEW,
     user_has_permission,
@@ -27,5 +32,10 @@ def staff(request: HttpRequest) -> dict[str, Any]:
             "jobs_view": user_has_permission(user, JOBS_VIEW),
             "mentorship_view": user_has_permission(user, MENTORSHIP_VIEW),
             "mentorship_change": user_has_permission(user, MENTORSHIP_CHANGE),
+            "programmes_view": user_has_permission(user, PROGRAMMES_VIEW),
+            "programmes_change": user_has_permission(user, PROGRAMMES_CHANGE),
+            "meetings_view": user_has_permission(user, MEETINGS_VIEW),
+            "meetings_change": user_has_permission(user, MEETINGS_CHANGE),
+            "insights_view": user_has_permission(user, INSIGHTS_VIEW),
         }
     }

@@ -24,19 +24,29 @@ REGISTER_EXPORT = "register.export"
 AUDIT_VIEW = "audit.view"
 MENTORSHIP_VIEW = "mentorship.view"
 MENTORSHIP_CHANGE = "mentorship.change"
+PROGRAMMES_VIEW = "programmes.view"
+PROGRAMMES_CHANGE = "programmes.change"
+MEETINGS_VIEW = "meetings.view"
+MEETINGS_CHANGE = "meetings.change"
+INSIGHTS_VIEW = "insights.view"
 JOBS_VIEW = "jobs.view"
 ACCOUNT_SELF = "accounts.self"  # any logged-in staff member: own password, logout
+
+_GATHERINGS = frozenset({PROGRAMMES_VIEW, PROGRAMMES_CHANGE, MEETINGS_VIEW, MEETINGS_CHANGE, INSIGHTS_VIEW})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(
         {REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, MENTORSHIP_VIEW, MENTORSHIP_CHANGE}
-    ),
+    )
+    | _GATHERINGS,
     Role.UNIT_MANAGER: frozenset(
         {REGISTER_VIEW, REGISTER_CHANGE, REGISTER_EXPORT, AUDIT_VIEW, MENTORSHIP_VIEW, MENTORSHIP_CHANGE}
-    ),
-    # Region-level work (pool, campaigns) comes later; for now the register of
-    # the coordinator's own municipality, read-only.
-    Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW, MENTORSHIP_VIEW}),
+    )
+    | _GATHERINGS,
+    # Region-level work (pool, campaigns) comes later; for now the register of the
+    # coordinator's own municipality, read-only, and the programmes and network
+    # meetings a coordinator runs.
+    Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW, MENTORSHIP_VIEW}) | _GATHERINGS,
     Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW}),
 }
 

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "register",
     "jobs",
     "mentorship",
+    "meetings",
+    "programmes",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not the in-memory default, so that the concurrency tests'
     # threads open real separate connections and queue on SQLite's write lock.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_bollplank.sqlite3")}
+    # BOLLPLANK_TEST_DB lets two checkouts or two people's runs on one machine keep apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("BOLLPLANK_TEST_DB", str(VAR_DIR / "test_bollplank.sqlite3"))
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
