@@ -1,0 +1,68 @@
+"""Recording who came: one service for meetings and programme sessions alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import ChangeAction
+from audit.services import change_log_record
+from meetings.models import Attendance, Event
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    by: Any,
+    event: Event,
+    persons: Mapping[int, bool] | None = None,
+    users: Mapping[int, bool] | None = None,
+) -> int:
+    """Set present/absent for the given person ids and staff-user ids at one event.
+
+    The caller decides who may be marked (cohort members, invitees); ids not
+    marked are left as they were. Refused for a cancelled event or one that has
+    not started yet. Returns how many marks changed; the change history keeps one
+    entry per event with the before and after marks.
+    """
+    persons = dict(persons or {})
+    users = dict(users or {})
+    if event.is_cancelled:
+        raise ValidationError(_("The event was cancelled; there is no attendance to record."))
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be recorded once the event has started."))
+    existing = {(row.person_id, row.user_id): row for row in Attendance.objects.filter(event=event)}
+    marks = [((pid, None), present) for pid, present in persons.items()]
+    marks += [((None, uid), present) for uid, present in users.items()]
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    changed = 0
+    for (person_id, user_id), is_present in marks:
+        key = f"person:{person_id}" if person_id else f"user:{user_id}"
+        row = existing.get((person_id, user_id))
+        if row is None:
+            Attendance.objects.create(
+                municipality_id=event.municipality_id,
+                event=event,
+                person_id=person_id,
+                user_id=user_id,
+                is_present=is_present,
+                recorded_by=by,
+            )
+        elif row.is_present != is_present:
+            before[key] = row.is_present
+            row.is_present = is_present
+            row.recorded_by = by
+            row.save(update_fields=["is_present", "recorded_by", "recorded_at"])
+        else:
+            continue
+        after[key] = is_present
+        changed += 1
+    if changed:
+        change_log_record(by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=after)
+    return changed
