@@ -116,7 +116,10 @@ def series_add(calendar: icalendar.Calendar, series: Series, events: Sequence[Ev
     by_original = {_local(event.original_starts_at): event for event in events}
     length = datetime.timedelta(minutes=series.duration_minutes)
     master = _vevent(
-        uid=series_uid(series), summary=series.title, starts_at=rule_starts[0], ends_at=rule_starts[0] + length
+        uid=series_uid(series),
+        summary=series.title,
+        starts_at=rule_starts[0],
+        ends_at=rule_starts[0] + length,
     )
     _describe(master, place=series.place, video_url=series.video_url, sequence=0, is_cancelled=False)
     master.add("rrule", icalendar.vRecur.from_ical(rule.rrule_value()))

@@ -52,7 +52,9 @@ class Recurrence:
         until = datetime.datetime.combine(self.ends_on, datetime.time(23, 59, 59))
         day = _RRULE_DAYS[self.weekday]
         if self.frequency == WEEKLY:
-            return rrule.rrule(rrule.WEEKLY, interval=self.interval, byweekday=day, dtstart=first, until=until)
+            return rrule.rrule(
+                rrule.WEEKLY, interval=self.interval, byweekday=day, dtstart=first, until=until
+            )
         if self.frequency == MONTHLY and self.week_of_month in (1, 2, 3, 4, -1):
             return rrule.rrule(
                 rrule.MONTHLY,
