@@ -37,7 +37,9 @@ def attendance_record(
     if event.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be recorded once the event has started."))
     existing = {(row.person_id, row.user_id): row for row in Attendance.objects.filter(event=event)}
-    marks = [((pid, None), present) for pid, present in persons.items()]
+    marks: list[tuple[tuple[int | None, int | None], bool]] = [
+        ((pid, None), present) for pid, present in persons.items()
+    ]
     marks += [((None, uid), present) for uid, present in users.items()]
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
