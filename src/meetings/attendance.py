@@ -27,8 +27,8 @@ def attendance_record(
 
     The caller decides who may be marked (cohort members, invitees); ids not
     marked are left as they were. Refused for a cancelled event or one that has
-    not started yet. Returns how many marks changed; the change history keeps one
-    entry per event with the before and after marks.
+    not started yet. Returns how many marks changed; each new or changed mark is
+    one entry in the change history.
     """
     persons = dict(persons or {})
     users = dict(users or {})
@@ -41,14 +41,11 @@ def attendance_record(
         ((pid, None), present) for pid, present in persons.items()
     ]
     marks += [((None, uid), present) for uid, present in users.items()]
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
     changed = 0
     for (person_id, user_id), is_present in marks:
-        key = f"person:{person_id}" if person_id else f"user:{user_id}"
         row = existing.get((person_id, user_id))
         if row is None:
-            Attendance.objects.create(
+            row = Attendance.objects.create(
                 municipality_id=event.municipality_id,
                 event=event,
                 person_id=person_id,
@@ -56,15 +53,21 @@ def attendance_record(
                 is_present=is_present,
                 recorded_by=by,
             )
+            change_log_record(
+                by=by, instance=row, action=ChangeAction.CREATE, before={}, after={"is_present": is_present}
+            )
         elif row.is_present != is_present:
-            before[key] = row.is_present
             row.is_present = is_present
             row.recorded_by = by
             row.save(update_fields=["is_present", "recorded_by", "recorded_at"])
+            change_log_record(
+                by=by,
+                instance=row,
+                action=ChangeAction.UPDATE,
+                before={"is_present": not is_present},
+                after={"is_present": is_present},
+            )
         else:
             continue
-        after[key] = is_present
         changed += 1
-    if changed:
-        change_log_record(by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=after)
     return changed

@@ -110,10 +110,19 @@ def series_add(calendar: icalendar.Calendar, series: Series, events: Sequence[Ev
     """
     rule = Recurrence.of(series)
     rule_starts = occurrence_starts(rule)
-    if not rule_starts:
-        events_add(calendar, events)
+    if not rule_starts or not events:
+        events_add(calendar, [event for event in events if not event.is_cancelled])
         return
-    by_original = {_local(event.original_starts_at): event for event in events}
+    # Keyed by UTC instant: two Stockholm datetimes compare by wall clock, which
+    # would miss a match at a time that does not exist (the spring-forward gap).
+    by_original: dict[datetime.datetime, Event] = {}
+    outside_rule: list[Event] = []
+    for stored in events:
+        instant = stored.original_starts_at.astimezone(datetime.UTC)
+        if instant in by_original:
+            outside_rule.append(stored)  # two meetings planned for one occurrence: keep both
+        else:
+            by_original[instant] = stored
     length = datetime.timedelta(minutes=series.duration_minutes)
     master = _vevent(
         uid=series_uid(series),
@@ -121,17 +130,21 @@ def series_add(calendar: icalendar.Calendar, series: Series, events: Sequence[Ev
         starts_at=rule_starts[0],
         ends_at=rule_starts[0] + length,
     )
-    _describe(master, place=series.place, video_url=series.video_url, sequence=0, is_cancelled=False)
+    # The series' version rises on every edit, so calendars re-read a changed rule.
+    _describe(
+        master, place=series.place, video_url=series.video_url, sequence=series.version, is_cancelled=False
+    )
     master.add("rrule", icalendar.vRecur.from_ical(rule.rrule_value()))
     exdates = []
     overrides = []
     for start in rule_starts:
-        event = by_original.pop(start, None)
+        instant = start.astimezone(datetime.UTC)
+        event = by_original.pop(instant) if instant in by_original else None
         if event is None or event.is_cancelled:
             exdates.append(start)
             continue
         if (
-            _local(event.starts_at) != start
+            event.starts_at.astimezone(datetime.UTC) != start.astimezone(datetime.UTC)
             or event.ends_at - event.starts_at != length
             or event.place != series.place
             or event.video_url != series.video_url
@@ -145,8 +158,10 @@ def series_add(calendar: icalendar.Calendar, series: Series, events: Sequence[Ev
     calendar.add_component(master)
     for override in overrides:
         calendar.add_component(override)
-    # Stored meetings outside the rule: cancelled ones need no entry at all.
-    events_add(calendar, [event for event in by_original.values() if not event.is_cancelled])
+    # Stored meetings outside the rule (it was changed after they were planned):
+    # events of their own; cancelled ones need no entry at all.
+    outside_rule += by_original.values()
+    events_add(calendar, [event for event in outside_rule if not event.is_cancelled])
 
 
 def invitation_ics(event: Event) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -51,19 +52,21 @@ class Recurrence:
         first = datetime.datetime.combine(self.starts_on, self.start_time)
         until = datetime.datetime.combine(self.ends_on, datetime.time(23, 59, 59))
         day = _RRULE_DAYS[self.weekday]
+        frequency: Literal[1, 2]  # rrule.MONTHLY, rrule.WEEKLY
         if self.frequency == WEEKLY:
-            return rrule.rrule(
-                rrule.WEEKLY, interval=self.interval, byweekday=day, dtstart=first, until=until
-            )
-        if self.frequency == MONTHLY and self.week_of_month in (1, 2, 3, 4, -1):
-            return rrule.rrule(
-                rrule.MONTHLY,
-                interval=self.interval,
-                byweekday=day(self.week_of_month),
-                dtstart=first,
-                until=until,
-            )
-        raise ValueError(f"Unsupported recurrence: {self.frequency} / {self.week_of_month}")
+            frequency, byweekday = rrule.WEEKLY, day
+        elif self.frequency == MONTHLY and self.week_of_month in (1, 2, 3, 4, -1):
+            frequency, byweekday = rrule.MONTHLY, day(self.week_of_month)
+        else:
+            raise ValueError(f"Unsupported recurrence: {self.frequency} / {self.week_of_month}")
+        if self.interval > 1:
+            # "Every other week from 2 January" means from the first matching day on or
+            # after it; rrule would count the periods from the first date's own week or
+            # month and could skip a whole period. Start the count at the first match,
+            # which is also the DTSTART written to calendar feeds.
+            anchor = rrule.rrule(frequency, byweekday=byweekday, dtstart=first, until=until)
+            first = next(iter(anchor), first)
+        return rrule.rrule(frequency, interval=self.interval, byweekday=byweekday, dtstart=first, until=until)
 
     def local_starts(self) -> list[datetime.datetime]:
         """Naive Stockholm wall-clock start times, in order (at most MAX_OCCURRENCES + 1)."""

@@ -21,6 +21,8 @@ SECRET_MARKERS = [
     "hemlig@example.se",
     "Nils Norrman",
     "Hemligmentor",
+    "Hemlig programpunkt",
+    "Hemlig träffserie",
 ]
 
 
@@ -53,7 +55,12 @@ def test_only_login_password_reset_and_language_are_public() -> None:
         "accounts:password_reset_complete",
         "accounts:password_reset_confirm",
         "accounts:password_reset_done",
+        "calendar_public:cohort",
+        "calendar_public:personal",
+        "calendar_public:series",
+        "meetings_public:rsvp",
         "mentorship_public:survey_answer",
+        "programmes_public:questionnaire_answer",
         "set_language",
     ]
 
@@ -62,7 +69,8 @@ def _fill(pattern: URLPattern, ids: dict[str, Any]) -> str:
     """The pattern's route with every converter replaced by the other municipality's id."""
     route = ROUTES[id(pattern)]
     for name in pattern.pattern.converters:
-        route = route.replace(f"<int:{name}>", str(ids[name])).replace(f"<{name}>", str(ids[name]))
+        for form in (f"<int:{name}>", f"<str:{name}>", f"<{name}>"):
+            route = route.replace(form, str(ids[name]))
     return "/" + route
 
 
@@ -128,7 +136,9 @@ def other_municipality_data(
             mentor_person_ids=[],
         )
         pairing = mentorship_services.pairing_confirm(by=other_secretary, offer=offer, mentor=mentor)
+        gatherings = _programme_and_meetings(other_secretary)
     return {
+        **gatherings,
         "pk": family.household.pk,
         "household_pk": family.household.pk,
         "person_pk": loner.pk,
@@ -137,12 +147,80 @@ def other_municipality_data(
         "pairing": pairing,
         "mentor": mentor,
         "uidb64": "MQ",
-        "token": "set-password",
+        "token": "0581.set-password",
         "family": family,
         "loner": loner,
     }
 
 
+def _gathering_models() -> list[type]:
+    from meetings.models import Event, Invitation, Series
+    from programmes.models import Cohort, CohortMember, Programme, Question
+
+    return [Programme, Question, Cohort, CohortMember, Event, Series, Invitation]
+
+
+def _programme_and_meetings(by: Any) -> dict[str, Any]:
+    """A programme with a question, a cohort with a member and sessions, and a meeting
+    series whose first meeting has invited the Hemligsson family (all in ``by``'s municipality)."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+    from meetings.models import Event, Invitation
+    from programmes import evaluation_services
+    from programmes import services as programme_services
+
+    today = timezone.localdate()
+    programme = programme_services.programme_create(
+        by=by,
+        name="Hemlig programpunkt",
+        starts_on=today - datetime.timedelta(days=365),
+        ends_on=today + datetime.timedelta(days=365),
+        start_time=datetime.time(13, 0),
+    )
+    question = evaluation_services.question_add(by=by, programme=programme, text="Hemlig programpunkt?")
+    cohort = programme_services.cohort_create(
+        by=by, programme=programme, name="Hemlig programpunkt", starts_on=today - datetime.timedelta(weeks=3)
+    )
+    member = programme_services.cohort_member_add(by=by, cohort=cohort, role="participant", user=by)
+    series = meeting_services.series_create(
+        by=by,
+        values=meeting_services.SeriesValues(
+            title="Hemlig träffserie",
+            place="Hemliga vägen 7",
+            frequency="monthly",
+            weekday=1,
+            week_of_month=1,
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=200),
+            start_time=datetime.time(18, 0),
+            responsible=by,
+            capacity=10,
+            audience_types=("foster_home",),
+            audience_municipality_ids=(by.municipality_id,),
+        ),
+    )
+    meeting = Event.objects.filter(series=series).order_by("starts_at").first()
+    assert meeting is not None
+    with transaction.atomic():
+        meeting_services.invitations_create_for(event=meeting)
+    invitation = Invitation.objects.get(event=meeting)
+    return {
+        "programme": programme,
+        "question": question,
+        "cohort": cohort,
+        "member": member,
+        "session": Event.objects.filter(cohort=cohort).order_by("starts_at").first(),
+        "series": series,
+        "meeting": meeting,
+        "invitation": invitation,
+    }
+
+
+GATHERING_KEYS = ("programme", "question", "cohort", "member", "session", "series", "meeting", "invitation")
 ROLES = [Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR, Role.ADMINISTRATOR]
 
 
@@ -166,6 +244,11 @@ def test_no_view_shows_another_municipalitys_data(
             *MentorOffer.objects.values_list("pk", flat=True),
             *MentorProfile.objects.values_list("pk", flat=True),
             *Pairing.objects.values_list("pk", flat=True),
+            *(
+                pk
+                for model in _gathering_models()
+                for pk in model.objects.values_list("pk", flat=True)  # type: ignore[attr-defined]
+            ),
         }
     assert own.household.pk in own_ids
     # Each object-id parameter is tried with every kind of the other municipality's ids:
@@ -178,6 +261,7 @@ def test_no_view_shows_another_municipalitys_data(
         {**data, "pk": data["offer"].pk},
         {**data, "pk": data["pairing"].pk},
         {**data, "pk": data["mentor"].pk},
+        *({**data, "pk": data[key].pk} for key in GATHERING_KEYS),
     ]
     checked = 0
     for name, pattern in all_patterns():
@@ -212,6 +296,12 @@ def test_no_view_shows_another_municipalitys_data(
     assert household.name == "Familjen Hemligsson"
     assert household.version == 2
     with municipality_scope(NORRKOPING):
+        from meetings.models import Attendance, Event, Invitation
+
+        assert Invitation.objects.get().status == "pending"
+        assert not Attendance.objects.exists()
+        assert not Event.objects.filter(is_cancelled=True).exists()
+        assert Event.objects.get(pk=data["meeting"].pk).version == data["meeting"].version
         assert Pairing.objects.get().status == "proposed"
         assert MentorOffer.objects.get().answer == "accepted"
 

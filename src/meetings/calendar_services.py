@@ -1,0 +1,101 @@
+"""Calendar-feed keys: the secret in a staff member's or an invited person's feed URLs.
+
+Calendar programs cannot log in, so the URL is the credential. The token in a
+URL is ``<municipality code>.<secret>``: the code lets the public feed view enter
+the right municipality scope before it looks the secret up; the secret alone
+(256 random bits) is what grants access. Rotating the key retires every old URL.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from audit.models import ChangeAction
+from audit.services import change_log_record
+from meetings.models import CalendarKey
+
+TOKEN_SEPARATOR = "."  # noqa: S105  # a separator, not a password
+
+
+def _new_secret() -> str:
+    # token_urlsafe never contains "." so the token splits unambiguously.
+    return secrets.token_urlsafe(32)
+
+
+def _get_or_create(*, municipality_id: str, **owner: Any) -> CalendarKey:
+    key = CalendarKey.objects.filter(**owner).first()
+    if key is not None:
+        return key
+    try:
+        # A savepoint: two first visits at once both try to create; the loser reads the winner's key.
+        with transaction.atomic():
+            return CalendarKey.objects.create(municipality_id=municipality_id, secret=_new_secret(), **owner)
+    except IntegrityError:
+        return CalendarKey.objects.get(**owner)
+
+
+def calendar_key_for_user(*, user: Any) -> CalendarKey:
+    """The staff member's calendar key, created on first use (in the user's municipality)."""
+    return _get_or_create(municipality_id=user.municipality_id, user=user)
+
+
+def calendar_key_for_person(*, person: Any) -> CalendarKey:
+    """The invited person's calendar key, created on first use (in the person's municipality)."""
+    return _get_or_create(municipality_id=person.municipality_id, person=person)
+
+
+@transaction.atomic
+def calendar_key_rotate(*, by: Any, user: Any) -> CalendarKey:
+    """Give the user a new secret: every feed URL made with the old one stops working at once."""
+    key = calendar_key_for_user(user=user)
+    key = CalendarKey.objects.select_for_update().get(pk=key.pk)
+    key.secret = _new_secret()
+    key.save(update_fields=["secret"])
+    # The secret itself never goes into the history: it is a credential.
+    change_log_record(
+        by=by, instance=key, action=ChangeAction.UPDATE, before={"secret": "…"}, after={"secret": "new"}
+    )
+    return key
+
+
+def feed_token(key: CalendarKey) -> str:
+    """The token in the key's feed URLs: ``<municipality code>.<secret>``."""
+    return f"{key.municipality_id}{TOKEN_SEPARATOR}{key.secret}"
+
+
+def token_split(token: str) -> tuple[str, str] | None:
+    """``(municipality code, secret)`` from a URL token, None when it is malformed."""
+    code, separator, secret = token.partition(TOKEN_SEPARATOR)
+    if not separator or not code.isdigit() or len(code) != 4 or not secret:
+        return None
+    return code, secret
+
+
+def _absolute(path: str) -> str:
+    base = getattr(django_settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
+    return str(base).rstrip("/") + path
+
+
+def person_feed_url(*, person: Any) -> str:
+    """The absolute URL of the person's own calendar feed (meetings they are invited to, sessions)."""
+    token = feed_token(calendar_key_for_person(person=person))
+    return _absolute(reverse("calendar_public:personal", kwargs={"token": token}))
+
+
+def user_feed_url(*, user: Any) -> str:
+    """The absolute URL of the staff member's own calendar feed."""
+    token = feed_token(calendar_key_for_user(user=user))
+    return _absolute(reverse("calendar_public:personal", kwargs={"token": token}))
+
+
+def series_feed_url(*, key: CalendarKey, series_id: int) -> str:
+    return _absolute(reverse("calendar_public:series", kwargs={"token": feed_token(key), "pk": series_id}))
+
+
+def cohort_feed_url(*, key: CalendarKey, cohort_id: int) -> str:
+    return _absolute(reverse("calendar_public:cohort", kwargs={"token": feed_token(key), "pk": cohort_id}))

@@ -1,0 +1,223 @@
+"""Background work for network meetings: invitation e-mails, notices and the daily round.
+
+Jobs carry ids only (never an e-mail address) and enter the municipality scope
+themselves. Every job is safe to run twice. A job that cannot hand its e-mail to
+the mail server raises, so django-q2 retries it (``Q_CLUSTER`` max_attempts);
+the invitation stays "not sent" with its attempts until a retry succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from meetings import services
+from meetings.ical import invitation_ics
+from meetings.models import Event, EventKind, Invitation, InvitationStatus
+from meetings.recurrence import STOCKHOLM
+from tenancy.scope import municipality_scope, scopes_disabled
+
+logger = logging.getLogger(__name__)
+
+ICS_NAME = "traff.ics"
+ICS_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
+# E-mail goes out in Swedish, whatever language the secretary's browser uses.
+MAIL_LANGUAGE = "sv"
+# Looks far enough ahead for the longest invitation window (90 days).
+HORIZON = datetime.timedelta(days=92)
+_ADDRESS = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
+
+
+class EmailNotSent(RuntimeError):
+    """The mail server did not take the message; the text names no address."""
+
+
+def redacted_error(error: BaseException) -> str:
+    """A short line for the meeting page: the error's kind and text, without any e-mail address."""
+    text = _ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")
+    return text[:200]
+
+
+def _feed_url(person: Any) -> str:
+    from meetings.calendar_services import person_feed_url
+
+    return person_feed_url(person=person)
+
+
+def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlternatives:
+    """The e-mail for one invitee: Swedish text, times in Europe/Stockholm, the meeting as .ics."""
+    event = invitation.event
+    with translation.override(MAIL_LANGUAGE), timezone.override(STOCKHOLM):
+        context = {
+            "kind": kind,
+            "invitation": invitation,
+            "person": invitation.person,
+            "event": event,
+            "series": event.series,
+            "link": services.rsvp_link(invitation),
+            "feed_url": _feed_url(invitation.person),
+        }
+        subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
+        body = render_to_string("meetings/email/body.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    message.attach(ICS_NAME, invitation_ics(event), ICS_TYPE)
+    return message
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    # fail_silently=False: a refused message raises, so the broker retries the job.
+    if message.send(fail_silently=False) != 1:
+        raise RuntimeError("The mail backend did not accept the message.")
+
+
+def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
+    """Send one invitation e-mail with the meeting's .ics; returns what it did."""
+    with municipality_scope(municipality_id):
+        with transaction.atomic():
+            # Lock only the invitation row (PostgreSQL refuses FOR UPDATE on an outer join's nullable side).
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("person", "household", "event__series")
+                .filter(pk=invitation_id)
+                .first()
+            )
+            if invitation is None:
+                return "gone"
+            if invitation.sent_at is not None:
+                return "already sent"
+            event = invitation.event
+            if (
+                invitation.status == InvitationStatus.WITHDRAWN
+                or event.is_cancelled
+                or event.starts_at <= timezone.now()
+            ):
+                return "not needed"
+            address = services.invitation_email(invitation)
+            if not address:
+                return "no address"
+            # Counted in its own transaction first: a failed attempt shows on the meeting page.
+            Invitation.objects.filter(pk=invitation.pk).update(send_attempts=F("send_attempts") + 1)
+        try:
+            _send(_message(invitation=invitation, kind="invitation", to=address))
+        except Exception as error:
+            line = redacted_error(error)
+            Invitation.objects.filter(pk=invitation.pk).update(last_send_error=line)
+            logger.warning("Invitation %s not sent: %s", invitation.pk, line)
+            # Raised again without the original, whose text (and so django-q2's failure
+            # record) may name the address: the broker retries the job either way.
+            raise EmailNotSent(line) from None
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), last_send_error="")
+    return "sent"
+
+
+def _notice_needed(invitation: Invitation, *, kind: str, sequence: int | None) -> bool:
+    event = invitation.event
+    started = event.starts_at <= timezone.now()
+    if kind == services.CANCELLED:
+        return event.is_cancelled and invitation.status in services.EXPECTING
+    if event.is_cancelled or started or invitation.status == InvitationStatus.WITHDRAWN:
+        return False
+    if kind == services.CHANGED:
+        return sequence is None or event.sequence == sequence  # a later change sends its own notice
+    if kind in (services.PROMOTED, services.REMINDER):
+        return invitation.status == InvitationStatus.ACCEPTED
+    raise ValueError(f"Unknown notice {kind!r}")
+
+
+def invitation_notify(
+    *, invitation_id: int, municipality_id: str, kind: str, sequence: int | None = None
+) -> str:
+    """Send one notice about a meeting: changed, cancelled, a place from the waiting list, or a reminder."""
+    with municipality_scope(municipality_id):
+        invitation = (
+            Invitation.objects.select_related("person", "household", "event__series")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or not _notice_needed(invitation, kind=kind, sequence=sequence):
+            return "not needed"
+        address = services.invitation_email(invitation)
+        if not address:
+            return "no address"
+        _send(_message(invitation=invitation, kind=kind, to=address))
+    return "sent"
+
+
+def invitations_create(*, event_id: int, municipality_id: str) -> int:
+    """Invite the audience of one meeting (organised by ``municipality_id``); returns how many were queued.
+
+    The organiser's scope reads the meeting; ``services.invitations_create_for``
+    then enters each audience municipality's scope in turn, because each
+    municipality's register is read, and its invitations written, only inside its
+    own scope.
+    """
+    with municipality_scope(municipality_id), transaction.atomic():
+        event = (
+            Event.objects.select_for_update()
+            .filter(pk=event_id, kind=EventKind.MEETING, is_cancelled=False, starts_at__gt=timezone.now())
+            .first()
+        )
+        if event is None:
+            return 0
+        run = services.invitations_create_for(event=event)
+        if event.invitations_queued_at is None:
+            event.invitations_queued_at = timezone.now()
+            event.save(update_fields=["invitations_queued_at"])
+        return run.queued
+
+
+def _reminders_queue(*, event_id: int, municipality_id: str) -> int:
+    with municipality_scope(municipality_id), transaction.atomic():
+        event = (
+            Event.objects.select_for_update().filter(pk=event_id, reminders_queued_at__isnull=True).first()
+        )
+        if event is None:
+            return 0
+        queued = services.reminders_queue_for(event=event)
+        event.reminders_queued_at = timezone.now()
+        event.save(update_fields=["reminders_queued_at"])
+        return queued
+
+
+def meetings_daily(*, today: str | None = None) -> dict[str, int]:
+    """Runs once a day: invites to meetings entering their invitation window and
+    reminds those coming to meetings entering their reminder window.
+
+    Safe to run twice: a meeting is invited once (``invitations_queued_at``), each
+    invitee reminded once (``reminder_sent_at``).
+    """
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    now = timezone.now()
+    waiting = Q(invitations_queued_at__isnull=True) | Q(reminders_queued_at__isnull=True)
+    upcoming = Q(kind=EventKind.MEETING, is_cancelled=False, starts_at__gt=now, starts_at__lt=now + HORIZON)
+    # The job walks every organising municipality; it reads only ids here, then works inside each scope.
+    with scopes_disabled():
+        organisers = sorted(
+            set(Event.objects.filter(upcoming, waiting).values_list("municipality_id", flat=True))
+        )
+    done = {"invited": 0, "reminded": 0}
+    for code in organisers:
+        with municipality_scope(code):
+            events = list(
+                Event.objects.filter(upcoming, waiting, municipality_id=code)
+                .select_related("series")
+                .order_by("starts_at")
+            )
+        for event in events:
+            series = event.series
+            if series is None:
+                continue
+            days_left = (timezone.localtime(event.starts_at, STOCKHOLM).date() - day).days
+            if event.invitations_queued_at is None and days_left <= series.invite_days_before:
+                done["invited"] += invitations_create(event_id=event.pk, municipality_id=code)
+            if event.reminders_queued_at is None and days_left <= series.remind_days_before:
+                done["reminded"] += _reminders_queue(event_id=event.pk, municipality_id=code)
+    return done
