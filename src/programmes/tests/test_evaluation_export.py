@@ -49,7 +49,7 @@ def test_the_export_has_a_row_per_answered_questionnaire_and_no_names_addresses_
 
     raw, [header, *rows] = _download(client, group.programme)
 
-    assert header[:5] == ["Pseudonym", "Kohort", "Roll", "Fas", "Besvarad"] or header[:5] == [
+    assert header[:5] == ["Pseudonym", "Grupp", "Roll", "Fas", "Besvarad"] or header[:5] == [
         "Pseudonym",
         "Cohort",
         "Role",
