@@ -89,3 +89,95 @@ def test_the_main_pages_have_no_wcag_violations(
 
     found = {name: violations for name, violations in pages.items() if violations}
     assert found == {}
+
+
+def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
+    page: Page, live_server: LiveServer, login: Callable[..., None]
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+    from meetings.models import Event, Invitation, Series
+    from programmes import evaluation_services
+    from programmes.demo import HELSINGBORG, KARLSTAD, SERIES_TITLE, demo_gatherings_build
+    from programmes.models import Cohort, Programme, QuestionnaireResponse
+    from register.demo import DEMO_PASSWORD
+
+    demo_gatherings_build()
+    coordinator = User.objects.get(username="helsingborg.chef")
+    secretary = User.objects.get(username="karlstad.sekreterare1")
+    with municipality_scope(HELSINGBORG):
+        programme = Programme.objects.get()
+        cohort = Cohort.objects.get(name="Höstgruppen 2026")
+        session = Event.objects.filter(cohort=cohort).order_by("starts_at").first()
+        evaluation_services.questionnaires_send(by=coordinator, cohort=cohort, phase="after")
+        response = QuestionnaireResponse.objects.filter(phase="after").first()
+        assert session is not None and response is not None
+        questionnaire = evaluation_services.questionnaire_token(response)
+    with municipality_scope(KARLSTAD):
+        series = Series.objects.get(title=SERIES_TITLE)
+        held = Event.objects.filter(series=series, is_cancelled=False).order_by("starts_at").first()
+        today = timezone.localdate()
+        upcoming_series = meeting_services.series_create(
+            by=secretary,
+            values=meeting_services.SeriesValues(
+                title="Nätverksträff för jourhem",
+                place="Familjehemsenheten",
+                frequency="weekly",
+                weekday=(today + datetime.timedelta(days=7)).weekday(),
+                starts_on=today + datetime.timedelta(days=7),
+                ends_on=today + datetime.timedelta(days=60),
+                start_time=datetime.time(18, 0),
+                responsible=secretary,
+                capacity=10,
+                audience_types=("emergency_home",),
+                audience_municipality_ids=(KARLSTAD,),
+            ),
+        )
+        upcoming = Event.objects.filter(series=upcoming_series).order_by("starts_at").first()
+        assert held is not None and upcoming is not None
+        meeting_services.event_invitations_create(by=secretary, event=upcoming)
+        rsvp = meeting_services.rsvp_token(Invitation.objects.filter(event=upcoming).first())  # type: ignore[arg-type]
+
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for name, url in {
+        "questionnaire": f"/fragor/{questionnaire}/",
+        "rsvp": f"/osa/{rsvp}/",
+    }.items():
+        page.goto(url)
+        pages[name] = axe_violations(page)
+    login(page, live_server, "helsingborg.chef", DEMO_PASSWORD)
+    for name, url in {
+        "programmes": "/program/",
+        "programme": f"/program/{programme.pk}/",
+        "cohort": f"/program/kohort/{cohort.pk}/",
+        "session": f"/program/traff/{session.pk}/",
+        "session-attendance": f"/program/traff/{session.pk}/narvaro/",
+        "evaluation": f"/program/{programme.pk}/utvardering/",
+        "cohort-questionnaires": f"/program/kohort/{cohort.pk}/enkater/",
+        "cohort-form": f"/program/{programme.pk}/kohort/ny/",
+    }.items():
+        page.goto(url)
+        pages[name] = axe_violations(page)
+    page.context.clear_cookies()
+    login(page, live_server, "karlstad.sekreterare1", DEMO_PASSWORD)
+    for name, url in {
+        "series-list": "/traffar/",
+        "series": f"/traffar/serie/{series.pk}/",
+        "series-form": "/traffar/ny/",
+        "meeting": f"/traffar/traff/{held.pk}/",
+        "meeting-attendance": f"/traffar/traff/{held.pk}/narvaro/",
+        "upcoming-meeting": f"/traffar/traff/{upcoming.pk}/",
+        "calendar": "/traffar/kalender/",
+        "attendance-overview": "/insikter/narvaro/",
+    }.items():
+        page.goto(url)
+        pages[name] = axe_violations(page)
+    page.goto("/traffar/ny/")
+    page.get_by_role("button", name="Skapa serien").click()
+    pages["series-form-errors"] = axe_violations(page)
+
+    found = {name: violations for name, violations in pages.items() if violations}
+    assert found == {}
