@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 PASSWORD = "gruppmentor-e2e-2026-lösen"
+NEWCOMERS = (("nora", "Nora"), ("olle", "Olle"), ("petra", "Petra"))
 QUESTIONS = ("Jag känner mig trygg i mötet med klienter", "Jag vet var jag kan få stöd")
 
 
@@ -38,16 +39,17 @@ def programme(live_server: LiveServer) -> Programme:
         municipality_id="0580",
         role=Role.UNIT_MANAGER,
     )
-    # A newly hired secretary without an e-mail address: the coordinator hands over the link.
-    User.objects.create_user(
-        username="nora",
-        password=PASSWORD,
-        email="",
-        first_name="Nora",
-        last_name="Nyanställd",
-        municipality_id="0580",
-        role=Role.SECRETARY,
-    )
+    # Newly hired secretaries without an e-mail address: the coordinator hands over their links.
+    for username, first_name in NEWCOMERS:
+        User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            email="",
+            first_name=first_name,
+            last_name="Nyanställd",
+            municipality_id="0580",
+            role=Role.SECRETARY,
+        )
     today = timezone.localdate()
     with municipality_scope("0580"):
         created = programme_services.programme_create(
@@ -99,35 +101,43 @@ def test_a_coordinator_runs_a_cohort_and_sees_before_and_after(
     expect(page.locator("#sessions tbody tr")).to_have_count(8)
     shot(page, "cohort-sessions")
 
-    participant = page.locator("form[action$='/deltagare/']")
-    participant.get_by_role("combobox").select_option(label="Nora Nyanställd")
-    participant.get_by_role("button", name="Lägg till").click()
-    expect(page.locator("#members")).to_contain_text("Nora Nyanställd")
+    for _username, first_name in NEWCOMERS:
+        participant = page.locator("form[action$='/deltagare/']")
+        participant.get_by_role("combobox").select_option(label=f"{first_name} Nyanställd")
+        participant.get_by_role("button", name="Lägg till").click()
+        expect(page.locator("#members")).to_contain_text(f"{first_name} Nyanställd")
 
     page.locator("#sessions tbody tr").first.get_by_role("link", name=re.compile("^Närvaro")).click()
     page.get_by_label("Nora Nyanställd").check()
+    page.get_by_label("Olle Nyanställd").check()
     page.get_by_role("button", name="Spara närvaron").click()
     grid = page.locator("#attendance-grid")
-    expect(grid.locator("tbody tr").first.locator("td").first).to_have_text("Närvarande")
-    expect(grid.locator("tbody tr").first.locator("td").last).to_have_text("100 %")
+    nora = grid.locator("tbody tr").filter(has_text="Nora")
+    expect(nora.locator("td").first).to_have_text("Närvarande")
+    expect(nora.locator("td").last).to_have_text("100 %")
+    expect(grid.locator("tbody tr").filter(has_text="Petra").locator("td").first).to_have_text("Frånvarande")
+    expect(grid.locator("tfoot td").first).to_have_text("67 %")
     shot(page, "cohort-attendance")
 
     questionnaires = page.url.rstrip("/") + "/enkater/"
     page.get_by_role("link", name="Enkäter före och efter").click()
     page.get_by_role("button", name="Skicka enkäten före programmet").click()
-    before_link = page.locator("#questionnaires input[type=url]").first.input_value()
-    _answer_questionnaire(page, live_server, before_link, "2")
+    before_links = [link.input_value() for link in page.locator("#questionnaires input[type=url]").all()]
+    assert len(before_links) == len(NEWCOMERS)
+    for link in before_links:
+        _answer_questionnaire(page, live_server, link, "2")
 
     login(page, live_server, "samordnare", PASSWORD)
     page.goto(questionnaires)
     expect(page.locator("#questionnaires")).to_contain_text("Besvarad")
     page.get_by_role("button", name="Skicka enkäten efter programmet").click()
-    after_link = page.locator("#questionnaires input[type=url]").first.input_value()
-    assert after_link != before_link
-    _answer_questionnaire(page, live_server, after_link, "4")
+    after_links = [link.input_value() for link in page.locator("#questionnaires input[type=url]").all()]
+    assert len(after_links) == len(NEWCOMERS) and not set(after_links) & set(before_links)
+    for link in after_links:
+        _answer_questionnaire(page, live_server, link, "4")
 
     # The same link cannot be used twice.
-    page.goto(live_server.url + urlsplit(after_link).path)
+    page.goto(live_server.url + urlsplit(after_links[0]).path)
     expect(page.get_by_role("button", name="Skicka mina svar")).to_have_count(0)
 
     login(page, live_server, "samordnare", PASSWORD)
@@ -137,9 +147,9 @@ def test_a_coordinator_runs_a_cohort_and_sees_before_and_after(
     expect(rows).to_have_count(2)
     for row in (rows.nth(0), rows.nth(1)):
         cells = row.locator("td")
-        expect(cells.nth(0)).to_have_text("1")  # n before
+        expect(cells.nth(0)).to_have_text("3")  # n before
         expect(cells.nth(1)).to_have_text("2,00")  # mean before
-        expect(cells.nth(3)).to_have_text("1")  # n after
+        expect(cells.nth(3)).to_have_text("3")  # n after
         expect(cells.nth(4)).to_have_text("4,00")  # mean after
         expect(cells.nth(6)).to_have_text("+2,00")
     expect(page.get_by_role("img", name="Medelvärde per fråga, före och efter")).to_be_visible()
