@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,11 +83,24 @@ def cohort_choices(*, programme: Programme) -> QuerySet[Cohort]:
 # --- The before/after comparison ------------------------------------------------
 
 
+# A group's figures (mean, SD, difference, change) are shown only when at least this many
+# answers make them up. Small groups reveal individuals: with a cohort filter, one or two
+# answers can be read out as a person's own, as the cohort's questionnaire page shows who
+# answered. The counts (n) are still shown; the pseudonymised export is not limited.
+MIN_ANSWERS_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class PhaseStats:
     n: int
-    mean: float | None
-    sd: float | None  # sample standard deviation (n - 1); None below two answers
+    mean: float | None  # None when not shown
+    sd: float | None  # sample standard deviation (n - 1); None when not shown
+    is_shown: bool  # at least MIN_ANSWERS_SHOWN answers make up the figures
+
+    @property
+    def is_withheld(self) -> bool:
+        """Someone answered, but too few for the figures to be shown."""
+        return self.n > 0 and not self.is_shown
 
 
 @dataclass(frozen=True)
@@ -95,18 +109,26 @@ class ItemComparison:
     number: int  # the item's number on the page and in the chart (1, 2, ...)
     before: PhaseStats
     after: PhaseStats
-    difference: float | None  # after's mean minus before's mean
+    difference: float | None  # after's mean minus before's mean; None unless both are shown
     paired_n: int  # members who answered the item both before and after
-    paired_mean_change: float | None
-    paired_sd_change: float | None
+    paired_is_shown: bool  # at least MIN_ANSWERS_SHOWN members answered both
+    paired_mean_change: float | None  # None when not shown
+    paired_sd_change: float | None  # None when not shown
+
+    @property
+    def has_withheld(self) -> bool:
+        """Some figure of the item is left out because too few answered."""
+        paired_is_withheld = self.paired_n > 0 and not self.paired_is_shown
+        return self.before.is_withheld or self.after.is_withheld or paired_is_withheld
 
 
 def _stats(n: int, total: int, squares: int) -> PhaseStats:
-    """Mean and sample SD from the count, the sum and the sum of squares, in exact integer arithmetic."""
-    if n == 0:
-        return PhaseStats(n=0, mean=None, sd=None)
+    """Mean and sample SD from the count, the sum and the sum of squares, in exact integer
+    arithmetic; neither when fewer than MIN_ANSWERS_SHOWN answers make them up."""
+    if n < MIN_ANSWERS_SHOWN:
+        return PhaseStats(n=n, mean=None, sd=None, is_shown=False)
     sd = math.sqrt((n * squares - total * total) / (n * (n - 1))) if n > 1 else None
-    return PhaseStats(n=n, mean=total / n, sd=sd)
+    return PhaseStats(n=n, mean=total / n, sd=sd, is_shown=True)
 
 
 def _evaluated_answers(*, programme: Programme, cohort: Cohort | None, role: str) -> QuerySet[Answer]:
@@ -132,7 +154,8 @@ def evaluation_comparison(
     *, programme: Programme, cohort: Cohort | None = None, role: str = ""
 ) -> list[ItemComparison]:
     """Before and after per asked 1–5 item: n, mean and spread of each phase, their
-    difference, and the change among members who answered both.
+    difference, and the change among members who answered both. Figures made up of
+    fewer than MIN_ANSWERS_SHOWN answers are None (their n is kept).
 
     Two aggregate queries, whatever the number of items or answers. ``role`` limits
     it to participants or mentors ("" counts everyone).
@@ -171,7 +194,7 @@ def evaluation_comparison(
     ):
         paired[row["question_id"]] = _stats(row["n"], row["total"], row["squares"])
 
-    empty = PhaseStats(n=0, mean=None, sd=None)
+    empty = _stats(0, 0, 0)
     items = []
     for number, question in enumerate(questions, start=1):
         before = by_phase.get((question.pk, Phase.BEFORE), empty)
@@ -184,9 +207,10 @@ def evaluation_comparison(
                 before=before,
                 after=after,
                 difference=after.mean - before.mean
-                if after.mean is not None and before.mean is not None
+                if after.mean is not None and before.mean is not None  # both shown
                 else None,
                 paired_n=pair.n,
+                paired_is_shown=pair.is_shown,
                 paired_mean_change=pair.mean,
                 paired_sd_change=pair.sd,
             )
@@ -235,17 +259,44 @@ class FreeTextItem:
     after: list[str] = field(default_factory=list)
 
 
-def free_text_answers(
-    *, programme: Programme, cohort: Cohort | None = None, role: str = ""
-) -> list[FreeTextItem]:
-    """Free-text answers per question and phase, without who wrote them.
+@dataclass(frozen=True)
+class FreeTexts:
+    items: list[FreeTextItem]
+    before_is_shown: bool  # the phase has at least MIN_ANSWERS_SHOWN answered questionnaires
+    after_is_shown: bool
 
-    Sorted by their text, so the order does not tell who answered first. One query.
+    @property
+    def is_withheld(self) -> bool:
+        return not (self.before_is_shown and self.after_is_shown)
+
+
+def free_text_answers(
+    *,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    role: str = "",
+    counts: Sequence[ResponseCounts] | None = None,
+) -> FreeTexts:
+    """Free-text answers per question and phase, without who wrote them; a phase's
+    answers only when at least MIN_ANSWERS_SHOWN of its questionnaires are answered
+    (in the same cohort and role): of fewer, the cohort's questionnaire page tells whose they are.
+
+    Sorted by their text, so the order does not tell who answered first. One query,
+    given ``counts`` from response_counts() for the same programme, cohort and role
+    (a second one without; none when no phase is shown).
     """
+    if counts is None:
+        counts = response_counts(programme=programme, cohort=cohort, role=role)
+    answered = {count.phase: count.answered for count in counts}
+    shown = [phase for phase in Phase.values if answered.get(phase, 0) >= MIN_ANSWERS_SHOWN]
+    before_is_shown, after_is_shown = Phase.BEFORE.value in shown, Phase.AFTER.value in shown
+    if not shown:
+        return FreeTexts(items=[], before_is_shown=False, after_is_shown=False)
     answers = Answer.objects.filter(
         question__programme=programme,
         question__kind=QuestionKind.TEXT,
         response__answered_at__isnull=False,
+        response__phase__in=shown,
     ).exclude(text="")
     if cohort is not None:
         answers = answers.filter(response__cohort=cohort)
@@ -257,7 +308,9 @@ def free_text_answers(
     ):
         item = items.setdefault(answer.question_id, FreeTextItem(question=answer.question))
         (item.after if answer.response.phase == Phase.AFTER else item.before).append(answer.text)
-    return list(items.values())
+    return FreeTexts(
+        items=list(items.values()), before_is_shown=before_is_shown, after_is_shown=after_is_shown
+    )
 
 
 # --- A cohort's questionnaires, member by member --------------------------------

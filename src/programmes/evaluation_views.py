@@ -61,6 +61,7 @@ class Chart:
     ticks: list[tuple[int, float]]
     rows: list[ChartRow]
     axis_y: int
+    leaves_out: bool  # a marker is left out because too few answered
 
 
 def _scale_x(value: float) -> float:
@@ -100,6 +101,7 @@ def _chart(items: list[selectors.ItemComparison]) -> Chart:
         ticks=[(n, _scale_x(n)) for n in range(1, 6)],
         rows=rows,
         axis_y=CHART_TOP - 8,
+        leaves_out=any(item.before.is_withheld or item.after.is_withheld for item in items),
     )
 
 
@@ -115,6 +117,7 @@ def _evaluation_page(
     cohort = next((c for c in cohorts if c.pk == cohort_id), None)
     items = selectors.evaluation_comparison(programme=programme, cohort=cohort, role=role)
     questions = list(selectors.question_list(programme=programme))
+    counts = selectors.response_counts(programme=programme, cohort=cohort, role=role)
     context = {
         "programme": programme,
         "cohorts": cohorts,
@@ -122,8 +125,13 @@ def _evaluation_page(
         "filter_form": filter_form,
         "items": items,
         "chart": _chart(items),
-        "counts": selectors.response_counts(programme=programme, cohort=cohort, role=role),
-        "free_texts": selectors.free_text_answers(programme=programme, cohort=cohort, role=role),
+        "has_withheld": any(item.has_withheld for item in items),
+        "min_answers": selectors.MIN_ANSWERS_SHOWN,
+        "counts": counts,
+        "free_texts": selectors.free_text_answers(
+            programme=programme, cohort=cohort, role=role, counts=counts
+        ),
+        "has_text_question": any(q.kind == QuestionKind.TEXT for q in questions),
         "questions": questions,
         "has_active_question": any(q.is_active for q in questions),
         "question_form": question_form or QuestionForm(),

@@ -1,5 +1,6 @@
 """The before/after comparison: n, mean and standard deviation per item, the
-difference, and the change among members who answered both, with known numbers."""
+difference, and the change among members who answered both, with known numbers;
+figures and free text from fewer than three answers are withheld."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 import pytest
 
 from programmes import evaluation_services as services
-from programmes.evaluation_selectors import evaluation_comparison, free_text_answers, response_counts
+from programmes.evaluation_selectors import (
+    MIN_ANSWERS_SHOWN,
+    PhaseStats,
+    evaluation_comparison,
+    free_text_answers,
+    response_counts,
+)
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 
@@ -48,6 +55,8 @@ def test_means_standard_deviations_and_counts_are_exact(answered: Any) -> None:
         first, second = evaluation_comparison(programme=group.programme, role="participant")
 
     assert first.question == item1 and first.number == 1
+    assert first.before.is_shown and first.after.is_shown and first.paired_is_shown
+    assert not first.has_withheld
     assert (first.before.n, first.before.mean) == (4, 2.5)
     assert first.before.sd == pytest.approx(math.sqrt(5 / 3), abs=1e-12)  # 1.2910
     assert (first.after.n, first.after.mean) == (4, 4.0)
@@ -76,8 +85,9 @@ def test_mentors_are_counted_only_when_asked_for(answered: Any) -> None:
         everyone = evaluation_comparison(programme=group.programme, role="")[0]
         mentors = evaluation_comparison(programme=group.programme, role="mentor")[0]
     assert (everyone.before.n, everyone.before.mean) == (5, 11 / 5)
-    assert (mentors.before.n, mentors.before.mean, mentors.before.sd) == (1, 1.0, None)
-    assert (mentors.paired_n, mentors.paired_mean_change) == (1, 0.0)
+    # One mentor: the n is shown, the figures (their own answers) are not.
+    assert mentors.before == PhaseStats(n=1, mean=None, sd=None, is_shown=False)
+    assert (mentors.paired_n, mentors.paired_is_shown, mentors.paired_mean_change) == (1, False, None)
 
 
 def test_a_cohort_filter_counts_only_that_cohort_and_all_cohorts_add_up(
@@ -97,7 +107,7 @@ def test_a_cohort_filter_counts_only_that_cohort_and_all_cohorts_add_up(
         )[0]
         both = evaluation_comparison(programme=group.programme, role="participant")[0]
     assert (first_cohort.before.n, first_cohort.before.mean) == (4, 2.5)
-    assert (second_cohort.before.n, second_cohort.before.mean, second_cohort.before.sd) == (2, 5.0, 0.0)
+    assert second_cohort.before == PhaseStats(n=2, mean=None, sd=None, is_shown=False)
     assert (second_cohort.after.n, second_cohort.after.mean, second_cohort.difference) == (0, None, None)
     assert (both.before.n, both.before.mean) == (6, 20 / 6)
     assert both.paired_n == 3
@@ -106,8 +116,10 @@ def test_a_cohort_filter_counts_only_that_cohort_and_all_cohorts_add_up(
 def test_free_text_is_listed_per_phase_without_names_and_counts_add_up(answered: Any) -> None:
     group, (_item1, _item2, words, _retired) = answered
     with municipality_scope("0580"):
-        [texts] = free_text_answers(programme=group.programme, role="participant")
+        free_texts = free_text_answers(programme=group.programme, role="participant")
         counts = response_counts(programme=group.programme, role="participant")
+    assert free_texts.before_is_shown and free_texts.after_is_shown
+    [texts] = free_texts.items
     assert texts.question == words
     assert texts.before == ["Före 1", "Före 2", "Före 3", "Före 4"]
     assert texts.after == ["Efter 3", "Efter 4", "Efter 4"]
@@ -126,3 +138,118 @@ def test_a_programme_without_answers_compares_to_nothing(secretary: Any) -> None
         None,
         0,
     )
+    assert not item.has_withheld  # nothing to withhold when nobody answered
+
+
+def _one_item(secretary: Any, *, participants: int) -> Any:
+    group = make_group(secretary, participants=participants)
+    [item] = add_questions(secretary, group.programme, ("Jag känner mig trygg", "likert"))
+    return group, item
+
+
+def _answer_phase(secretary: Any, group: Any, item: Any, phase: str, values: dict[Any, int]) -> None:
+    handed = hand_out(secretary, group.cohort, phase)
+    for member, value in values.items():
+        answer(handed[member.pk], {item: value})
+
+
+@pytest.mark.parametrize("few", [1, 2])
+@pytest.mark.parametrize("few_phase", ["before", "after"])
+def test_a_phase_with_one_or_two_answers_shows_its_n_but_no_figures(
+    secretary: Any, few: int, few_phase: str
+) -> None:
+    """The phase with `few` answers is withheld, and with it the difference and the paired
+    change (at most `few` answered both); the other phase, with four answers, is shown."""
+    group, item = _one_item(secretary, participants=4)
+    many_values = dict(zip(group.participants, (1, 2, 4, 5), strict=True))
+    few_values = dict(zip(group.participants[:few], (3, 5), strict=False))
+    for phase in ("before", "after"):
+        _answer_phase(secretary, group, item, phase, few_values if phase == few_phase else many_values)
+    with municipality_scope("0580"):
+        [compared] = evaluation_comparison(programme=group.programme, cohort=group.cohort)
+
+    withheld = compared.before if few_phase == "before" else compared.after
+    shown = compared.after if few_phase == "before" else compared.before
+    assert MIN_ANSWERS_SHOWN == 3
+    assert withheld == PhaseStats(n=few, mean=None, sd=None, is_shown=False)
+    assert withheld.is_withheld
+    assert (shown.n, shown.mean, shown.is_shown) == (4, 3.0, True)
+    assert shown.sd == pytest.approx(math.sqrt(10 / 3))
+    assert compared.difference is None
+    assert (compared.paired_n, compared.paired_is_shown) == (few, False)
+    assert (compared.paired_mean_change, compared.paired_sd_change) == (None, None)
+    assert compared.has_withheld
+
+
+@pytest.mark.parametrize("both", [1, 2])
+def test_the_paired_change_of_one_or_two_members_is_withheld_while_the_phases_are_shown(
+    secretary: Any, both: int
+) -> None:
+    """Three answer before and three after, but only `both` of them answered both times."""
+    group, item = _one_item(secretary, participants=6 - both)
+    members = group.participants
+    _answer_phase(secretary, group, item, "before", dict(zip(members[:3], (1, 2, 3), strict=True)))
+    answered_after = members[3 - both : 6 - both]
+    _answer_phase(secretary, group, item, "after", dict(zip(answered_after, (4, 4, 5), strict=True)))
+    with municipality_scope("0580"):
+        [compared] = evaluation_comparison(programme=group.programme)
+
+    assert (compared.before.n, compared.before.mean, compared.before.sd) == (3, 2.0, 1.0)
+    assert (compared.after.n, compared.after.mean) == (3, pytest.approx(13 / 3))
+    assert compared.after.sd == pytest.approx(math.sqrt(1 / 3))
+    assert compared.difference == pytest.approx(13 / 3 - 2)
+    assert (compared.paired_n, compared.paired_is_shown) == (both, False)
+    assert (compared.paired_mean_change, compared.paired_sd_change) == (None, None)
+    assert compared.has_withheld and not compared.before.is_withheld and not compared.after.is_withheld
+
+
+def test_three_answers_in_each_phase_and_pair_are_shown_exactly(secretary: Any) -> None:
+    group, item = _one_item(secretary, participants=3)
+    members = group.participants
+    _answer_phase(secretary, group, item, "before", dict(zip(members, (1, 2, 4), strict=True)))
+    _answer_phase(secretary, group, item, "after", dict(zip(members, (2, 4, 4), strict=True)))
+    with municipality_scope("0580"):
+        [compared] = evaluation_comparison(programme=group.programme, cohort=group.cohort)
+
+    assert (compared.before.n, compared.before.mean, compared.before.is_shown) == (3, 7 / 3, True)
+    assert compared.before.sd == pytest.approx(math.sqrt(7 / 3))
+    assert (compared.after.n, compared.after.mean) == (3, 10 / 3)
+    assert compared.after.sd == pytest.approx(math.sqrt(4 / 3))
+    assert compared.difference == pytest.approx(1.0)
+    # Changes +1, +2, 0.
+    assert (compared.paired_n, compared.paired_is_shown) == (3, True)
+    assert compared.paired_mean_change == pytest.approx(1.0)
+    assert compared.paired_sd_change == pytest.approx(1.0)
+    assert not compared.has_withheld
+
+
+def test_free_text_is_listed_only_for_a_phase_with_three_answered_questionnaires(secretary: Any) -> None:
+    """Before: three answered (one wrote something), listed. After: two answered, not listed,
+    and their texts are not even read."""
+    group = make_group(secretary, participants=3)
+    scale, words = add_questions(secretary, group.programme, ("Skala", "likert"), ("Något mer?", "text"))
+    first, second, third = group.participants
+    before = hand_out(secretary, group.cohort, "before")
+    answer(before[first.pk], {scale: 2}, {words: "Lite nervös"})
+    answer(before[second.pk], {scale: 3})
+    answer(before[third.pk], {scale: 3})
+    after = hand_out(secretary, group.cohort, "after")
+    answer(after[first.pk], {scale: 4}, {words: "Mycket tryggare"})
+    answer(after[second.pk], {scale: 4}, {words: "Bra grupp"})
+    with municipality_scope("0580"):
+        counts = response_counts(programme=group.programme, cohort=group.cohort)
+        texts = free_text_answers(programme=group.programme, cohort=group.cohort, counts=counts)
+
+    assert (texts.before_is_shown, texts.after_is_shown, texts.is_withheld) == (True, False, True)
+    [item] = texts.items
+    assert (item.question, item.before, item.after) == (words, ["Lite nervös"], [])
+
+
+def test_free_text_of_a_single_answered_questionnaire_is_not_listed(answered: Any) -> None:
+    """Filtered to mentors, the fixture has one answered questionnaire per phase."""
+    group, _questions = answered
+    with municipality_scope("0580"):
+        texts = free_text_answers(programme=group.programme, role="mentor")
+        everyone = free_text_answers(programme=group.programme)
+    assert (texts.before_is_shown, texts.after_is_shown, texts.items) == (False, False, [])
+    assert everyone.before_is_shown and everyone.after_is_shown and not everyone.is_withheld

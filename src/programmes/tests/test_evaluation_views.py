@@ -28,18 +28,25 @@ def _questionnaires_url(cohort: Any) -> str:
     return f"/program/kohort/{cohort.pk}/enkater/"
 
 
+WITHHELD_NOTE = "Siffror visas när minst 3 har svarat, så att ingens svar kan läsas ut."
+
+
 @pytest.fixture
 def answered(secretary: Any) -> Any:
-    group = make_group(secretary, participants=2)
+    """Three participants answer before (1, 2, 2) and after (4, 4, 5)."""
+    group = make_group(secretary, participants=3)
     scale, words = add_questions(
         secretary, group.programme, ("Jag känner mig trygg", "likert"), ("Något mer?", "text")
     )
-    first, second = group.participants
+    first, second, third = group.participants
     before = hand_out(secretary, group.cohort, "before")
     answer(before[first.pk], {scale: 1}, {words: "Nervös inför starten"})
     answer(before[second.pk], {scale: 2})
+    answer(before[third.pk], {scale: 2})
     after = hand_out(secretary, group.cohort, "after")
     answer(after[first.pk], {scale: 4}, {words: "Tryggare nu"})
+    answer(after[second.pk], {scale: 4})
+    answer(after[third.pk], {scale: 5})
     return group, (scale, words)
 
 
@@ -58,12 +65,17 @@ def test_the_evaluation_page_shows_chart_table_and_free_text_but_no_names(
     [item] = page.context["items"]
     assert (item.question, item.before.n, item.before.mean, item.after.n, item.after.mean) == (
         scale,
-        2,
-        1.5,
-        1,
-        4.0,
+        3,
+        5 / 3,
+        3,
+        13 / 3,
     )
-    assert "1,50" in html and "+2,50" in html  # Swedish decimal comma, the signed difference
+    table = html[html.index('<table class="table" id="comparison">') : html.index("</table>")]
+    cells = re.findall(r"<td>([^<]*)</td>", table)
+    # Swedish decimal comma, the signed difference and the paired change (+3, +2, +3).
+    assert cells == ["3", "1,67", "0,58", "3", "4,33", "0,58", "+2,67", "3", "+2,67"]
+    assert WITHHELD_NOTE not in html and 'id="withheld-note"' not in html
+    assert 'id="free-text-note"' not in html
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert not re.search(r' (?:x|y|cx|cy|x1|x2|y1|y2)="[^"]*,', svg), "SVG coordinates must not be localised"
     assert re.search(r'<circle cx="[\d.]+" cy="[\d.]+" r="7"', svg) and "<rect x=" in svg
@@ -73,6 +85,41 @@ def test_the_evaluation_page_shows_chart_table_and_free_text_but_no_names(
         assert member.user.first_name not in html
     assert f"/program/{group.programme.pk}/utvardering/export.csv" in html
     assert _questionnaires_url(group.cohort) in html
+
+
+@pytest.mark.parametrize("few", [1, 2])
+def test_a_cohort_with_one_or_two_answers_shows_n_but_no_figures_no_mark_and_no_free_text(
+    client: Any, secretary: Any, answered: Any, few: int
+) -> None:
+    """Filtered to a cohort where `few` answered (the cohort's questionnaire page says who),
+    the page shows how many but not what they answered."""
+    group, (scale, words) = answered
+    other = make_group(secretary, participants=few, programme=group.programme, name="Våren")
+    before = hand_out(secretary, other.cohort, "before")
+    for member in other.participants:
+        answer(before[member.pk], {scale: 5}, {words: f"Bara jag vet {member.pk}"})
+    client.force_login(secretary)
+
+    page = client.get(_evaluation_url(group.programme), {"kohort": other.cohort.pk})
+    everyone = client.get(_evaluation_url(group.programme))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    [item] = page.context["items"]
+    assert (item.before.n, item.before.mean, item.before.is_shown) == (few, None, False)
+    table = html[html.index('<table class="table" id="comparison">') : html.index("</table>")]
+    assert re.findall(r"<td>([^<]*)</td>", table) == [str(few), "–", "–", "0", "–", "–", "–", "0", "–"]
+    assert "5,00" not in table
+    assert WITHHELD_NOTE in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert "<circle cx=" not in svg.split("</g>", 1)[1], "no mark for the withheld mean"
+    assert "Där färre än 3 har svarat utelämnas markeringen" in svg
+    assert f"före – (n={few})" in svg
+    assert 'id="free-text-note"' in html and "Bara jag vet" not in html
+    # All cohorts together: enough answers, so the figures and texts are shown.
+    everyone_html = everyone.content.decode()
+    assert WITHHELD_NOTE not in everyone_html and "Där färre än" not in everyone_html
+    assert "Bara jag vet" in everyone_html and "Nervös inför starten" in everyone_html
 
 
 def test_the_cohort_filter_and_an_invalid_filter_fall_back_to_all_cohorts(
@@ -87,7 +134,7 @@ def test_the_cohort_filter_and_an_invalid_filter_fall_back_to_all_cohorts(
 
     assert only_other.context["items"][0].before.n == 0
     assert invalid.status_code == 200
-    assert invalid.context["items"][0].before.n == 2
+    assert invalid.context["items"][0].before.n == 3
 
 
 def test_a_question_is_added_through_the_page_and_bad_input_is_refused(
@@ -236,7 +283,7 @@ def test_another_municipalitys_programme_cohort_and_questions_are_404_and_unchan
     with municipality_scope("0580"):
         assert Question.objects.filter(programme=group.programme).count() == 2
         assert Question.objects.get(pk=scale.pk).is_active
-        assert QuestionnaireResponse.objects.filter(phase="after").count() == 2
+        assert QuestionnaireResponse.objects.filter(phase="after").count() == 3
 
 
 @pytest.mark.parametrize("role", ["administrator"])
@@ -263,7 +310,7 @@ def _queries(client: Any, url: str) -> int:
 def test_the_evaluation_page_costs_the_same_for_few_and_many_questions_answers_and_cohorts(
     client: Any, secretary: Any
 ) -> None:
-    group = make_group(secretary, participants=2)
+    group = make_group(secretary, participants=3)  # enough answers for the figures and free text
     scale, words = add_questions(secretary, group.programme, ("Fråga 1", "likert"), ("Fritext", "text"))
     before = hand_out(secretary, group.cohort, "before")
     for member in group.participants:
