@@ -13,9 +13,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -146,13 +148,21 @@ def _held(queryset: QuerySet[Event], period: Period, now: datetime.datetime) -> 
     return queryset.filter(starts_at__gte=start, starts_at__lt=min(end, now))
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """The number of ``rows`` (correlated to the outer meeting) as a subquery, 0 when none."""
+    counted = rows.order_by().values("event").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def series_attendance(
     *, user: User, period: Period, now: datetime.datetime | None = None
 ) -> list[SeriesAttendance]:
     """Per series of the user's municipality and per month: meetings held (started, not
     cancelled), own invitees invited (not withdrawn), accepted and present. One query."""
     code = user.municipality_id or ""
-    own_invitations = Q(invitations__municipality_id=code)
+    # One correlated subquery per figure: counting both relations in one GROUP BY would
+    # join invitations times attendance rows per meeting (quadratic, see bench/attendance.py).
+    invitations = Invitation.objects.filter(event=OuterRef("pk"), municipality_id=code)
     events = (
         _held(
             Event.objects.filter(municipality_id=code, kind=EventKind.MEETING, is_cancelled=False),
@@ -161,20 +171,10 @@ def series_attendance(
         )
         .select_related("series")
         .annotate(
-            n_invited=Count(
-                "invitations",
-                filter=own_invitations & ~Q(invitations__status=InvitationStatus.WITHDRAWN),
-                distinct=True,
-            ),
-            n_accepted=Count(
-                "invitations",
-                filter=own_invitations & Q(invitations__status=InvitationStatus.ACCEPTED),
-                distinct=True,
-            ),
-            n_present=Count(
-                "attendances",
-                filter=Q(attendances__is_present=True, attendances__person__municipality_id=code),
-                distinct=True,
+            n_invited=_count(invitations.exclude(status=InvitationStatus.WITHDRAWN)),
+            n_accepted=_count(invitations.filter(status=InvitationStatus.ACCEPTED)),
+            n_present=_count(
+                Attendance.objects.filter(event=OuterRef("pk"), is_present=True, person__municipality_id=code)
             ),
         )
         .order_by("series__title", "series_id", "starts_at")
