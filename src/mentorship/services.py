@@ -35,7 +35,7 @@ from mentorship.models import (
 )
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
-from register.versioning import ConcurrentEdit, save_versioned
+from register.versioning import update_versioned
 
 MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 DEFAULT_SURVEY_MONTHS = (3, 6, 12)
@@ -59,19 +59,6 @@ def mentor_capacity(*, mentor: MentorProfile) -> int:
     if mentor.capacity is not None:
         return mentor.capacity
     return settings_for(municipality_id=mentor.municipality_id).default_capacity
-
-
-def _bump(instance: Any, *, version: int, fields: dict[str, Any]) -> None:
-    """Set ``fields`` and save them with the shared compare-and-set on ``version``."""
-    before = {name: getattr(instance, name) for name in fields}
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    try:
-        save_versioned(instance, expected_version=version, fields=list(fields))
-    except ConcurrentEdit:
-        for name, value in before.items():  # the page shows what is stored, not the refused change
-            setattr(instance, name, value)
-        raise
 
 
 PROFILE_FIELDS = [
@@ -208,7 +195,7 @@ def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: in
     if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
         raise ValidationError({"answer": _("Choose the family's answer.")})
     before = snapshot(offer, ["answer"])
-    _bump(offer, version=version, fields={"answer": answer, "answered_at": timezone.now()})
+    update_versioned(offer, version=version, fields={"answer": answer, "answered_at": timezone.now()})
     change_log_record(
         by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, ["answer"])
     )
@@ -229,7 +216,7 @@ def mentor_offer_update_needs(
     """Describe what the family's placements call for (used to rank mentors)."""
     fields = ["age_groups", "needs", "family_form", "preferred_mentor"]
     before = snapshot(offer, fields)
-    _bump(
+    update_versioned(
         offer,
         version=version,
         fields={
@@ -352,7 +339,7 @@ PAIRING_FIELDS = [
 
 def _pairing_change(by: Any, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
     before = snapshot(pairing, PAIRING_FIELDS)
-    _bump(pairing, version=version, fields=fields)
+    update_versioned(pairing, version=version, fields=fields)
     change_log_record(
         by=by,
         instance=pairing,

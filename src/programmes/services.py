@@ -30,7 +30,7 @@ from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind,
 from programmes.sessions import session_dates
 from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
 from register.models import Assignment, Person
-from register.versioning import ConcurrentEdit, save_versioned
+from register.versioning import update_versioned
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20
 DURATION_MIN, DURATION_MAX = 15, 480
@@ -60,19 +60,6 @@ def _require_municipality(by: Any) -> str:
     if not code:
         raise ValidationError(_("Your account is not connected to a municipality."))
     return code
-
-
-def _save_versioned(instance: Any, *, version: int, fields: dict[str, Any]) -> None:
-    """Set ``fields`` and write them with the shared compare-and-set on ``version``."""
-    before = {name: getattr(instance, name) for name in fields}
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    try:
-        save_versioned(instance, expected_version=version, fields=list(fields))
-    except ConcurrentEdit:
-        for name, value in before.items():  # the page shows what is stored, not the refused change
-            setattr(instance, name, value)
-        raise
 
 
 def local_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -212,7 +199,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
             }
         )
     before = snapshot(programme, PROGRAMME_FIELDS)
-    _save_versioned(programme, version=version, fields=cleaned)
+    update_versioned(programme, version=version, fields=cleaned)
     change_log_record(
         by=by,
         instance=programme,
@@ -354,7 +341,7 @@ def _lock_cohort(session: Event) -> Cohort:
 def _session_change(by: Any, session: Event, version: int, fields: dict[str, Any]) -> Event:
     before = snapshot(session, SESSION_FIELDS)
     # iCalendar SEQUENCE: calendars replace their copy only when it rises.
-    _save_versioned(session, version=version, fields={**fields, "sequence": session.sequence + 1})
+    update_versioned(session, version=version, fields={**fields, "sequence": session.sequence + 1})
     change_log_record(
         by=by,
         instance=session,

@@ -34,3 +34,20 @@ def save_versioned(instance: Any, *, expected_version: int, fields: list[str]) -
     if updated != 1:
         raise ConcurrentEdit()
     instance.version = expected_version + 1
+
+
+def update_versioned(instance: Any, *, version: int, fields: dict[str, Any]) -> None:
+    """Set ``fields`` on ``instance`` and write them with :func:`save_versioned`.
+
+    On a concurrent edit the instance gets its stored values back before
+    ``ConcurrentEdit`` propagates: the page shows what is stored, not the refused change.
+    """
+    before = {name: getattr(instance, name) for name in fields}
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    try:
+        save_versioned(instance, expected_version=version, fields=list(fields))
+    except ConcurrentEdit:
+        for name, value in before.items():
+            setattr(instance, name, value)
+        raise
