@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
 
+from jobs.mail import email_deliver
+
 
 def email_send(*, to: list[str], subject: str, body: str, html_body: str | None = None) -> None:
     """Send one e-mail now; raises if the mail server does not accept it."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
-    # fail_silently=False: a refused message must raise, or the broker would
-    # acknowledge it and the e-mail would be lost without a trace.
-    sent = message.send(fail_silently=False)
-    if sent != 1:
-        raise RuntimeError("The mail backend did not accept the message.")
+    email_deliver(message)

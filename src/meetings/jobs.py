@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from jobs.mail import email_deliver, email_send_counted
 from meetings import services
 from meetings.ical import invitation_ics
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
@@ -33,17 +33,6 @@ ICS_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
 MAIL_LANGUAGE = "sv"
 # Looks far enough ahead for the longest invitation window (90 days).
 HORIZON = datetime.timedelta(days=92)
-_ADDRESS = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
-
-
-class EmailNotSent(RuntimeError):
-    """The mail server did not take the message; the text names no address."""
-
-
-def redacted_error(error: BaseException) -> str:
-    """A short line for the meeting page: the error's kind and text, without any e-mail address."""
-    text = _ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")
-    return text[:200]
 
 
 def _feed_url(person: Any) -> str:
@@ -72,12 +61,6 @@ def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlterna
     return message
 
 
-def _send(message: EmailMultiAlternatives) -> None:
-    # fail_silently=False: a refused message raises, so the broker retries the job.
-    if message.send(fail_silently=False) != 1:
-        raise RuntimeError("The mail backend did not accept the message.")
-
-
 def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
     """Send one invitation e-mail with the meeting's .ics; returns what it did."""
     with municipality_scope(municipality_id):
@@ -103,18 +86,11 @@ def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
             address = services.invitation_email(invitation)
             if not address:
                 return "no address"
-            # Counted in its own transaction first: a failed attempt shows on the meeting page.
-            Invitation.objects.filter(pk=invitation.pk).update(send_attempts=F("send_attempts") + 1)
-        try:
-            _send(_message(invitation=invitation, kind="invitation", to=address))
-        except Exception as error:
-            line = redacted_error(error)
-            Invitation.objects.filter(pk=invitation.pk).update(last_send_error=line)
-            logger.warning("Invitation %s not sent: %s", invitation.pk, line)
-            # Raised again without the original, whose text (and so django-q2's failure
-            # record) may name the address: the broker retries the job either way.
-            raise EmailNotSent(line) from None
-        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), last_send_error="")
+        # The attempt is counted (committed) before sending: a failed one shows on the meeting page.
+        email_send_counted(
+            row=Invitation.objects.filter(pk=invitation.pk),
+            build=lambda: _message(invitation=invitation, kind="invitation", to=address),
+        )
     return "sent"
 
 
@@ -147,7 +123,7 @@ def invitation_notify(
         address = services.invitation_email(invitation)
         if not address:
             return "no address"
-        _send(_message(invitation=invitation, kind=kind, to=address))
+        email_deliver(_message(invitation=invitation, kind=kind, to=address))
     return "sent"
 
 

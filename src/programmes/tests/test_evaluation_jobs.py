@@ -14,7 +14,7 @@ from jobs.testing import job_retries_make_due, run_worker_once
 from jobs.tests import failing
 from programmes import evaluation_services as services
 from programmes.evaluation_selectors import SendState, cohort_questionnaires
-from programmes.jobs import questionnaire_send, send_error_summary
+from programmes.jobs import questionnaire_send
 from programmes.models import QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, make_group
 from tenancy.scope import municipality_scope
@@ -168,9 +168,3 @@ def test_the_job_sends_nothing_for_a_missing_or_answered_questionnaire(
     questionnaire_send(response_id=response.pk, municipality_id="0581")
 
     assert mail.outbox == []
-
-
-def test_the_stored_error_names_no_address() -> None:
-    error = ConnectionError("550 5.1.1 <anna.andersson@example.se>: Recipient 19800101-1234 rejected\nmore")
-    assert send_error_summary(error) == "ConnectionError: 550 5.1.1 <[…]>: Recipient […] rejected"
-    assert len(send_error_summary(RuntimeError("x" * 500))) == 200
