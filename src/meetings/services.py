@@ -45,7 +45,7 @@ from meetings.recurrence import MAX_OCCURRENCES, STOCKHOLM, Recurrence, occurren
 from register.domain import AssignmentType
 from register.models import Household
 from register.versioning import ConcurrentEdit, save_versioned
-from tenancy.scope import municipality_scope
+from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
 RSVP_SALT = "meetings.rsvp"
@@ -106,13 +106,6 @@ class SeriesValues:
     audience_municipality_ids: Sequence[str] = ()
     hub_household: Household | None = None
     satellite_households: Sequence[Household] = field(default_factory=tuple)
-
-
-def _require_municipality(by: Any) -> str:
-    code: str | None = getattr(by, "municipality_id", None)
-    if not code:
-        raise ValidationError(_("Your account is not connected to a municipality."))
-    return code
 
 
 def _years_later(day: datetime.date, years: int) -> datetime.date:
@@ -277,7 +270,7 @@ def _renumber(series: Series) -> None:
 @transaction.atomic
 def series_create(*, by: Any, values: SeriesValues) -> Series:
     """Create a series and plan its meetings (in Europe/Stockholm time) from the rule."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     cleaned = _validate_series(municipality_id=municipality_id, values=values)
     municipality_ids = cleaned.pop("_municipality_ids")
     satellites = cleaned.pop("_satellites")
@@ -326,7 +319,7 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
     date: the secretary cancels that meeting first, deliberately, or keeps the
     rule. Past meetings are never touched.
     """
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     stored = Series.objects.get(pk=series.pk)
     if stored.municipality_id != municipality_id:
         raise ValidationError(_("The series belongs to another municipality."))
@@ -848,7 +841,7 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> Invitation:
 @transaction.atomic
 def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str) -> Invitation:
     """A secretary records an invitee's answer (e.g. given by phone, or without e-mail)."""
-    if invitation.municipality_id != _require_municipality(by):
+    if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))
     answered, before = _answer(invitation=invitation, answer=answer)
     change_log_record(
@@ -864,7 +857,7 @@ def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str)
 @transaction.atomic
 def invitation_withdraw(*, by: Any, invitation: Invitation) -> Invitation:
     """Take back an invitation: its links stop working, and a place it held goes to the waiting list."""
-    if invitation.municipality_id != _require_municipality(by):
+    if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))
     series = _series_of(invitation.event)
     with _reach_scope(series):

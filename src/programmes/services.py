@@ -31,6 +31,7 @@ from programmes.sessions import session_dates
 from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
 from register.models import Assignment, Person
 from register.versioning import update_versioned
+from tenancy.scope import municipality_of
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20
 DURATION_MIN, DURATION_MAX = 15, 480
@@ -53,13 +54,6 @@ PROGRAMME_FIELDS = [
 COHORT_FIELDS = ["programme", "name", "starts_on", "start_time", "duration_minutes", "place"]
 SESSION_FIELDS = ["starts_at", "ends_at", "place", "is_cancelled", "cancel_reason"]
 MEMBER_FIELDS = ["role", "user", "person", "left_on"]
-
-
-def _require_municipality(by: Any) -> str:
-    code: str | None = getattr(by, "municipality_id", None)
-    if not code:
-        raise ValidationError(_("Your account is not connected to a municipality."))
-    return code
 
 
 def local_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -123,7 +117,7 @@ def programme_create(
     place: str = "",
 ) -> Programme:
     """Create a programme with its default cohort shape and the period it runs."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     values: dict[str, Any] = {
         "name": name.strip(),
         "description": description.strip(),
@@ -228,7 +222,7 @@ def cohort_create(
     weekly from ``starts_on``, skipping Swedish holidays, all inside the programme's
     period. Dates in the past are allowed (cohorts that already ran are registered
     afterwards)."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     if programme.municipality_id != municipality_id:
         raise ValidationError(_("The programme belongs to another municipality."))
     cohort = Cohort(
@@ -488,7 +482,7 @@ def cohort_member_add(
     """Add a participant or a mentor to a cohort. Participants are staff or assignees
     as the programme says; mentors hold a user-mentor assignment. A member who left
     may rejoin; a current member is not added twice."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     if cohort.municipality_id != municipality_id:
         raise ValidationError(_("The cohort belongs to another municipality."))
     _validate_member(cohort=cohort, role=role, user=user, person=person)

@@ -18,6 +18,7 @@ from register.hooks import on_status_change
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
 from register.versioning import save_versioned
+from tenancy.scope import municipality_of
 
 HOUSEHOLD_FIELDS = ["name", "street_address", "postal_code", "phone", "email"]
 PERSON_FIELDS = [
@@ -46,13 +47,6 @@ ASSIGNMENT_FIELDS = [
 
 class InvalidTransition(ValidationError):
     """The assignment cannot move to that status from where it is."""
-
-
-def _require_municipality(by: Any) -> str:
-    code: str | None = getattr(by, "municipality_id", None)
-    if not code:
-        raise ValidationError(_("Your account is not connected to a municipality."))
-    return code
 
 
 def _clean_national_id(raw: str) -> str:
@@ -88,7 +82,7 @@ def household_create(
 ) -> Household:
     """Create a household in the user's municipality; history records its first values."""
     household = Household(
-        municipality_id=_require_municipality(by),
+        municipality_id=municipality_of(by),
         name=name.strip(),
         street_address=street_address.strip(),
         postal_code=postal_code,
@@ -142,7 +136,7 @@ def person_create(
     postal_code: PostalCode | None = None,
 ) -> Person:
     """Add a person (a household member, or someone standing alone)."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     if household is not None and household.municipality_id != municipality_id:
         raise ValidationError(_("The household belongs to another municipality."))
     person = Person(
@@ -234,7 +228,7 @@ def assignment_create(
     note: str = "",
 ) -> Assignment:
     """Register a new assignment at the start of the pipeline (interest), with its first history row."""
-    municipality_id = _require_municipality(by)
+    municipality_id = municipality_of(by)
     if (household is None) == (person is None):
         raise ValidationError(_("An assignment is held by either a household or a person."))
     holder = household or person

@@ -65,3 +65,14 @@ def scoped_municipality_codes() -> frozenset[str] | None:
 def in_scope() -> bool:
     """True when some scope (or an explicit disable) is active."""
     return _current.get() is not None
+
+
+def municipality_of(user: object) -> str:
+    """The municipality a staff member acts for; a service refuses an account without one."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_lazy as _
+
+    code: str | None = getattr(user, "municipality_id", None)
+    if not code:
+        raise ValidationError(_("Your account is not connected to a municipality."))
+    return code
