@@ -11,12 +11,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from audit.models import ChangeAction
 from audit.services import change_log_record
+from jobs.mail import absolute_url
 from meetings.models import CalendarKey
 
 TOKEN_SEPARATOR = "."  # noqa: S105  # a separator, not a password
@@ -76,26 +75,21 @@ def token_split(token: str) -> tuple[str, str] | None:
     return code, secret
 
 
-def _absolute(path: str) -> str:
-    base = getattr(django_settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
-    return str(base).rstrip("/") + path
-
-
 def person_feed_url(*, person: Any) -> str:
     """The absolute URL of the person's own calendar feed (meetings they are invited to, sessions)."""
     token = feed_token(calendar_key_for_person(person=person))
-    return _absolute(reverse("calendar_public:personal", kwargs={"token": token}))
+    return absolute_url("calendar_public:personal", token=token)
 
 
 def user_feed_url(*, user: Any) -> str:
     """The absolute URL of the staff member's own calendar feed."""
     token = feed_token(calendar_key_for_user(user=user))
-    return _absolute(reverse("calendar_public:personal", kwargs={"token": token}))
+    return absolute_url("calendar_public:personal", token=token)
 
 
 def series_feed_url(*, key: CalendarKey, series_id: int) -> str:
-    return _absolute(reverse("calendar_public:series", kwargs={"token": feed_token(key), "pk": series_id}))
+    return absolute_url("calendar_public:series", token=feed_token(key), pk=series_id)
 
 
 def cohort_feed_url(*, key: CalendarKey, cohort_id: int) -> str:
-    return _absolute(reverse("calendar_public:cohort", kwargs={"token": feed_token(key), "pk": cohort_id}))
+    return absolute_url("calendar_public:cohort", token=feed_token(key), pk=cohort_id)

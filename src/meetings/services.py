@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
+from jobs.mail import absolute_url
 from jobs.services import job_enqueue
 from meetings.audience import (
     MAX_SATELLITES,
@@ -718,11 +719,7 @@ def rsvp_claim(token: str) -> RsvpClaim:
 
 
 def rsvp_link(invitation: Invitation) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    base = getattr(settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
-    return str(base).rstrip("/") + reverse("meetings_public:rsvp", kwargs={"token": rsvp_token(invitation)})
+    return absolute_url("meetings_public:rsvp", token=rsvp_token(invitation))
 
 
 # Why a link can no longer be used (shown on the RSVP page; nothing is changed).

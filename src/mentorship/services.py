@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
+from jobs.mail import absolute_url
 from mentorship.geo import distance_km
 from mentorship.models import (
     BAD_ENDINGS,
@@ -530,9 +530,4 @@ def survey_answer(
 
 
 def survey_link(survey: FollowUpSurvey) -> str:
-    from django.urls import reverse
-
-    base = getattr(django_settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
-    return base.rstrip("/") + reverse(
-        "mentorship_public:survey_answer", kwargs={"token": survey_token(survey)}
-    )
+    return absolute_url("mentorship_public:survey_answer", token=survey_token(survey))

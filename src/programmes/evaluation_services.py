@@ -17,12 +17,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
+from jobs.mail import absolute_url
 from jobs.services import job_enqueue
 from programmes.models import (
     Answer,
@@ -301,10 +301,7 @@ def questionnaire_token(response: QuestionnaireResponse) -> str:
 
 def questionnaire_link(response: QuestionnaireResponse) -> str:
     """The absolute link a member answers through, without logging in."""
-    base = getattr(settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
-    return base.rstrip("/") + reverse(
-        "programmes_public:questionnaire_answer", kwargs={"token": questionnaire_token(response)}
-    )
+    return absolute_url("programmes_public:questionnaire_answer", token=questionnaire_token(response))
 
 
 class QuestionnaireLinkInvalid(Exception):
