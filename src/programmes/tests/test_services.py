@@ -282,9 +282,11 @@ def test_a_session_of_another_cohort_at_the_same_time_is_no_overlap(
     with municipality_scope("0580"):
         session = _sessions(other)[0]
         target = _sessions(first)[0].starts_at
-        services.session_move(
+        moved = services.session_move(
             by=secretary, session=session, version=1, starts_at=target, duration_minutes=120, place=""
         )
+        assert moved.starts_at == target
+        assert Event.objects.get(pk=session.pk).starts_at == target
 
 
 def test_a_session_cannot_be_moved_outside_the_programme_period(
