@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mentorship.models import AgeGroup, CheckInMood, FamilyForm, Fit, Need, OfferAnswer, PairingEndReason
+
+PAIR_VALUE = re.compile(r"\A([0-9]{1,18}):([0-9]{1,18})\Z")
+
+
+def batch_pairs_parse(values: list[str]) -> list[tuple[int, int]] | None:
+    """The ticked ``offer:mentor`` pairs of the batch proposal; None when any value is malformed."""
+    pairs = []
+    for value in values:
+        match = PAIR_VALUE.match(value)
+        if match is None:
+            return None
+        pairs.append((int(match.group(1)), int(match.group(2))))
+    return pairs
 
 
 class VersionedForm(forms.Form):

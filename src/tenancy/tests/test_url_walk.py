@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import PUBLIC
 
 LINKOPING, NORRKOPING = "0580", "0581"
@@ -51,6 +51,7 @@ def test_only_login_password_reset_and_language_are_public() -> None:
     public = sorted(name for name, pattern in all_patterns() if pattern.callback.permission == PUBLIC)
     assert public == [
         "accounts:login",
+        "accounts:login_code",
         "accounts:password_reset",
         "accounts:password_reset_complete",
         "accounts:password_reset_confirm",
@@ -150,6 +151,7 @@ def other_municipality_data(
         "token": "0581.set-password",
         "family": family,
         "loner": loner,
+        "staff": other_secretary,
     }
 
 
@@ -244,6 +246,8 @@ def test_no_view_shows_another_municipalitys_data(
             *MentorOffer.objects.values_list("pk", flat=True),
             *MentorProfile.objects.values_list("pk", flat=True),
             *Pairing.objects.values_list("pk", flat=True),
+            # Staff accounts (the administrator's security page takes a user id).
+            *User.objects.filter(municipality_id=LINKOPING).values_list("pk", flat=True),
             *(
                 pk
                 for model in _gathering_models()
@@ -261,6 +265,7 @@ def test_no_view_shows_another_municipalitys_data(
         {**data, "pk": data["offer"].pk},
         {**data, "pk": data["pairing"].pk},
         {**data, "pk": data["mentor"].pk},
+        {**data, "pk": data["staff"].pk},
         *({**data, "pk": data[key].pk} for key in GATHERING_KEYS),
     ]
     checked = 0
