@@ -30,9 +30,7 @@ def clock() -> Any:
 
 
 def _login(client: Any, username: str, password: str, address: str = OFFICE) -> Any:
-    return client.post(
-        "/konto/logga-in/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/konto/logga-in/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def _without_csrf(response: Any) -> str:

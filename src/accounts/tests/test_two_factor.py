@@ -45,12 +45,16 @@ def enable(user: Any, clock: Any) -> tuple[TOTPDevice, list[str]]:
 
 
 def password_step(client: Any, user: Any, password: str = PASSWORD) -> Any:
-    return client.post("/konto/logga-in/", {"username": user.username, "password": password, "next": "/logg/"})
+    return client.post(
+        "/konto/logga-in/", {"username": user.username, "password": password, "next": "/logg/"}
+    )
 
 
 def events(user: Any) -> list[str]:
     with municipality_scope(user.municipality_id):
-        return list(SecurityEvent.objects.filter(user=user).order_by("at", "id").values_list("kind", flat=True))
+        return list(
+            SecurityEvent.objects.filter(user=user).order_by("at", "id").values_list("kind", flat=True)
+        )
 
 
 def test_login_with_password_and_a_code_from_the_app(client: Any, manager: Any, clock: Any) -> None:
