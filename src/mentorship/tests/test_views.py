@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 import pytest
-
 from django.core import mail
 from django.utils import timezone
 
