@@ -76,15 +76,21 @@ def _fill(pattern: URLPattern, ids: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def other_municipality_data(
-    make_user: Any, make_family: Any, other_secretary: Any, in_scope: Any
-) -> dict[str, Any]:
-    family = make_family(
-        other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal="60222"
-    )
-    from register import services
+def other_municipality_data(make_family: Any, other_secretary: Any) -> dict[str, Any]:
+    return municipality_data(make_family, other_secretary, postal="60222")
 
-    with in_scope(other_secretary):
+
+def municipality_data(make_family: Any, other_secretary: Any, *, postal: str) -> dict[str, Any]:
+    """One of everything in ``other_secretary``'s municipality, made through the services: a
+    family with a paired offer, a lone person, a mentor family, a programme with a cohort and
+    sessions, a meeting series with an invitation (also used by accounts' permission table)."""
+    from register import services
+    from tenancy.scope import municipality_scope
+
+    family = make_family(
+        other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal=postal
+    )
+    with municipality_scope(other_secretary.municipality_id):
         services.household_update(
             by=other_secretary,
             household=family.household,
@@ -112,7 +118,7 @@ def other_municipality_data(
             by=other_secretary, offer=offer, answer="accepted", version=offer.version
         )
         mentor_home = services.household_create(
-            by=other_secretary, name="Familjen Hemligmentor", postal_code=PostalCode.objects.get(code="60222")
+            by=other_secretary, name="Familjen Hemligmentor", postal_code=PostalCode.objects.get(code=postal)
         )
         mentor_assignment = services.assignment_create(
             by=other_secretary, household=mentor_home, type="mentor_family"
