@@ -17,11 +17,13 @@ from accounts.models import Role, User
 from accounts.permissions import PUBLIC, REGISTER_VIEW, requires, user_has_permission
 from accounts.tests.url_permissions import (
     EXPECTED,
-    PUBLIC as TABLE_PUBLIC,
     ROLE_LETTERS,
     allowed_roles,
     own_objects,
     url_for,
+)
+from accounts.tests.url_permissions import (
+    PUBLIC as TABLE_PUBLIC,
 )
 from tenancy.tests.test_url_walk import _walk
 
@@ -105,7 +107,7 @@ def test_each_role_gets_what_the_table_says_on_the_own_municipalitys_objects(
             response = client.post(url, {})
         allowed = role in allowed_roles(name)
         status = response.status_code
-        if allowed and status in (403, 404) or status >= 500:
+        if (allowed and status in (403, 404)) or status >= 500:
             wrong.append(f"{name} {url} as {role}: {status}, expected the page (allowed)")
         if not allowed and status != 403:
             wrong.append(f"{name} {url} as {role}: {status}, expected 403")
