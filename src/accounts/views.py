@@ -17,7 +17,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,7 +114,7 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
                     % {"left": left},
                 )
             return HttpResponseRedirect(
-                safe_next_url(request, pending.get("next")) or settings.LOGIN_REDIRECT_URL
+                safe_next_url(request, pending.get("next")) or resolve_url(settings.LOGIN_REDIRECT_URL)
             )
         user_login_failed.send(
             sender=__name__,

@@ -71,6 +71,13 @@ def test_login_with_password_and_a_code_from_the_app(client: Any, manager: Any, 
     assert events(manager)[-1] == SecurityEventKind.LOGIN
 
 
+def test_without_next_the_code_step_leads_to_the_register(client: Any, manager: Any, clock: Any) -> None:
+    device, _codes = enable(manager, clock)
+    client.post("/konto/logga-in/", {"username": manager.username, "password": PASSWORD})
+    response = client.post("/konto/logga-in/kod/", {"code": code_for(device)})
+    assert response["Location"] == "/"
+
+
 def test_a_wrong_code_is_refused_and_counts_toward_the_lockout(client: Any, manager: Any, clock: Any) -> None:
     device, _codes = enable(manager, clock)
     password_step(client, manager)
