@@ -129,7 +129,16 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
     return render(request, "accounts/login_code.html", {"form": form}, status=status)
 
 
-logout = requires(ACCOUNT_SELF)(auth_views.LogoutView.as_view())
+class LogoutView(auth_views.LogoutView):
+    """Logs out and tells the browser to drop what it kept of this site (ASVS 4.0 8.2.3)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout = requires(ACCOUNT_SELF)(LogoutView.as_view())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
