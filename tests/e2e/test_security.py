@@ -70,7 +70,12 @@ def test_an_injected_inline_script_is_blocked_by_the_policy(page: Page, live_ser
 
 
 def test_the_pages_themselves_need_nothing_the_policy_forbids(
-    context: BrowserContext, page: Page, live_server: LiveServer, manager: User, login: Callable[..., None]
+    context: BrowserContext,
+    page: Page,
+    live_server: LiveServer,
+    manager: User,
+    login: Callable[..., None],
+    shot: Callable[[Page, str], Path],
 ) -> None:
     context.add_init_script(RECORD_VIOLATIONS)
     with municipality_scope("0580"):
@@ -96,6 +101,8 @@ def test_the_pages_themselves_need_nothing_the_policy_forbids(
     ]:
         page.goto(path)
         seen[path] = page.evaluate("window.__cspViolations")
+    expect(page.get_by_role("img", name="QR-kod för autentiseringsappen")).to_be_visible()
+    shot(page, "two-factor-setup")
     # htmx still searches as you type (with its indicator styles in our stylesheet).
     page.goto("/")
     with page.expect_response(lambda r: "q=Anders" in r.url):

@@ -31,7 +31,9 @@ def test_pages_send_a_strict_content_security_policy(client: Any, secretary: Any
         text = response["Content-Security-Policy"]
         assert "unsafe-inline" not in text and "unsafe-eval" not in text and "*" not in text
     client.force_login(secretary)
-    assert "Content-Security-Policy" in client.get("/")
+    page = client.get("/")
+    assert "Content-Security-Policy" in page
+    assert "htmx-config" in page.content.decode() and "{#" not in page.content.decode()
 
 
 def test_register_pages_and_exports_are_never_stored(client: Any, secretary: Any, make_family: Any) -> None:
