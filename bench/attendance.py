@@ -399,7 +399,7 @@ def measures(data: Dataset) -> dict[str, Callable[[], str]]:
     from django.test import Client
 
     from insights import selectors as insights
-    from meetings import calendar_services
+    from meetings.calendar import services as calendar_services
     from tenancy.scope import municipality_scope
 
     with municipality_scope(CODE):

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from jobs.mail import email_deliver, email_send_counted
 from meetings import services
-from meetings.ical import invitation_ics
+from meetings.calendar.ical import invitation_ics
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
 from tenancy.scope import municipality_scope, scopes_disabled
@@ -36,7 +36,7 @@ HORIZON = datetime.timedelta(days=92)
 
 
 def _feed_url(person: Any) -> str:
-    from meetings.calendar_services import person_feed_url
+    from meetings.calendar.services import person_feed_url
 
     return person_feed_url(person=person)
 

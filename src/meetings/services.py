@@ -45,7 +45,7 @@ from meetings.models import Event, EventKind, Frequency, Invitation, InvitationS
 from meetings.recurrence import MAX_OCCURRENCES, STOCKHOLM, Recurrence, occurrence_starts
 from register.domain import AssignmentType
 from register.models import Household
-from register.versioning import ConcurrentEdit, save_versioned
+from kernel.records import ConcurrentEdit, save_versioned
 from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"

@@ -35,7 +35,7 @@ from mentorship.models import (
 )
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
-from register.versioning import update_versioned
+from kernel.records import update_versioned
 
 MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 DEFAULT_SURVEY_MONTHS = (3, 6, 12)

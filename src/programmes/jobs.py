@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from jobs.mail import email_send_counted
-from programmes.evaluation_services import QUESTIONNAIRE_LINK_MAX_AGE, member_email, questionnaire_link
+from programmes.evaluation.services import QUESTIONNAIRE_LINK_MAX_AGE, member_email, questionnaire_link
 from programmes.models import QuestionnaireResponse
 from tenancy.scope import municipality_scope
 

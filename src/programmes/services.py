@@ -30,7 +30,7 @@ from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind,
 from programmes.sessions import session_dates
 from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
 from register.models import Assignment, Person
-from register.versioning import update_versioned
+from kernel.records import update_versioned
 from tenancy.scope import municipality_of
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20

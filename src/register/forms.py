@@ -19,7 +19,7 @@ from register.domain import (
     allowed_transitions,
 )
 from register.national_id import InvalidNationalId, national_id_format, national_id_normalise
-from register.versioning import ConcurrentEdit
+from kernel.records import ConcurrentEdit
 
 
 def form_run_service(form: forms.Form, call: Any) -> Any:

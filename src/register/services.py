@@ -17,7 +17,7 @@ from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, End
 from register.hooks import on_status_change
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
-from register.versioning import save_versioned
+from kernel.records import save_versioned
 from tenancy.scope import municipality_of
 
 HOUSEHOLD_FIELDS = ["name", "street_address", "postal_code", "phone", "email"]

@@ -100,10 +100,10 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
 
     from meetings import services as meeting_services
     from meetings.models import Event, Invitation, Series
-    from programmes import evaluation_services
-    from programmes.demo import HELSINGBORG, KARLSTAD, SERIES_TITLE, demo_gatherings_build
+    from programmes.evaluation import services as evaluation_services
+    from demo.gatherings import HELSINGBORG, KARLSTAD, SERIES_TITLE, demo_gatherings_build
     from programmes.models import Cohort, Programme, QuestionnaireResponse
-    from register.demo import DEMO_PASSWORD
+    from demo.register import DEMO_PASSWORD
 
     demo_gatherings_build()
     coordinator = User.objects.get(username="helsingborg.chef")

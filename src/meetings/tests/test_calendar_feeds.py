@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from audit.models import ChangeLogEntry
-from meetings import calendar_services
+from meetings.calendar import services as calendar_services
 from meetings.models import CalendarKey, Event, Invitation, Series
 from meetings.tests.calendar_data import (
     cohort_make,

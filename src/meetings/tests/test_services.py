@@ -19,7 +19,7 @@ from meetings.models import Event, Invitation, Series
 from meetings.recurrence import STOCKHOLM
 from meetings.tests.conftest import answer, reload, series_values
 from register import services as register_services
-from register.versioning import ConcurrentEdit
+from kernel.records import ConcurrentEdit
 from tenancy.scope import municipality_scope
 
 TODAY = timezone.localdate

@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from insights.selectors import not_seen_list
 from meetings.models import Attendance, Event, Invitation, InvitationStatus, Series
-from programmes.demo import HELSINGBORG, KARLSTAD, PROGRAMME_NAME, SERIES_TITLE, demo_gatherings_build
-from programmes.evaluation_selectors import evaluation_comparison
+from demo.gatherings import HELSINGBORG, KARLSTAD, PROGRAMME_NAME, SERIES_TITLE, demo_gatherings_build
+from programmes.evaluation.selectors import evaluation_comparison
 from programmes.models import Cohort, Phase, Programme, QuestionnaireResponse
 from tenancy.scope import municipality_scope
 

@@ -12,8 +12,8 @@ from django_q.models import Failure, OrmQ
 
 from jobs.testing import job_retries_make_due, run_worker_once
 from jobs.tests import failing
-from programmes import evaluation_services as services
-from programmes.evaluation_selectors import SendState, cohort_questionnaires
+from programmes.evaluation import services
+from programmes.evaluation.selectors import SendState, cohort_questionnaires
 from programmes.jobs import questionnaire_send
 from programmes.models import QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, make_group

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from programmes import evaluation_services as services
+from programmes.evaluation import services
 from programmes.models import Answer, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, hand_out, make_group
 from tenancy.scope import municipality_scope

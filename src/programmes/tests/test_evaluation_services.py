@@ -11,7 +11,7 @@ from django_q.models import OrmQ
 
 from audit.models import ChangeLogEntry
 from mentorship.services import SURVEY_SALT
-from programmes import evaluation_services as services
+from programmes.evaluation import services
 from programmes.models import Question, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope

@@ -11,7 +11,7 @@ from django.db import connections
 
 from register import services
 from register.models import Household
-from register.versioning import ConcurrentEdit
+from kernel.records import ConcurrentEdit
 from tenancy.scope import municipality_scope
 
 WRITERS = 20

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
 from geo.models import Municipality
-from register.demo import (
+from demo.register import (
     ANCHOR,
     BORROWED_POSTAL_CODES,
     DEMO_EMAIL_DOMAIN,

@@ -13,7 +13,7 @@ from geo.models import PostalCode
 from register import services
 from register.domain import TRANSITIONS, AssignmentStatus, allowed_transitions
 from register.models import Assignment, AssignmentStatusChange, Household, Person
-from register.versioning import ConcurrentEdit
+from kernel.records import ConcurrentEdit
 
 PIPELINE_TO_APPROVED = ["information", "assessment", "training", "approved"]
 

@@ -170,7 +170,7 @@ def _programme_and_meetings(by: Any) -> dict[str, Any]:
 
     from meetings import services as meeting_services
     from meetings.models import Event, Invitation
-    from programmes import evaluation_services
+    from programmes.evaluation import services as evaluation_services
     from programmes import services as programme_services
 
     today = timezone.localdate()

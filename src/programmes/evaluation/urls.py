@@ -1,9 +1,10 @@
-"""Questionnaires and evaluation of programmes (mounted under /program/; the
-questionnaire link under /fragor/, namespace "programmes_public")."""
+"""Evaluation URLs: staff pages (joined into the "programmes" namespace by ``programmes.urls``)
+and the questionnaire a member answers through the link in their e-mail (``public_urlpatterns``,
+mounted by ``programmes.urls`` under /fragor/)."""
 
 from django.urls import URLPattern, path
 
-from programmes import evaluation_views as views
+from programmes.evaluation import views
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/utvardering/", views.evaluation, name="evaluation"),

@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 
 from audit.models import AccessAction
 from audit.services import access_log_record
-from programmes.evaluation_services import member_email, questionnaire_link, send_has_given_up
+from programmes.evaluation.services import member_email, questionnaire_link, send_has_given_up
 from programmes.models import (
     Answer,
     Cohort,

@@ -19,10 +19,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, public, requires
-from programmes import evaluation_selectors as selectors
-from programmes import evaluation_services as services
+from programmes.evaluation import selectors
+from programmes.evaluation import services
 from programmes import selectors as programme_selectors
-from programmes.evaluation_forms import (
+from programmes.evaluation.forms import (
     EvaluationFilterForm,
     ExportForm,
     QuestionEditForm,

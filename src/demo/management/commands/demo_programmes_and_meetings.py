@@ -1,6 +1,6 @@
 """``manage.py demo_programmes_and_meetings``: Helsingborg's programme, Karlstad's meetings.
 
-See programmes.demo.
+See demo.gatherings.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.demo import demo_gatherings_build
+from demo.gatherings import demo_gatherings_build
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""``manage.py demo_data``: the Östergötland demo (see register.demo), created once."""
+"""``manage.py demo_data``: the Östergötland demo (see demo.register), created once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from register.demo import DemoDataError, DemoSummary, demo_build
+from demo.register import DemoDataError, DemoSummary, demo_build
 from register.domain import AssignmentStatus, AssignmentType
 
 DEFAULT_ASSIGNEES = 3000

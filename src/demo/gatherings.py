@@ -43,10 +43,11 @@ from meetings.attendance import attendance_record
 from meetings.audience import audience_persons
 from meetings.models import Event, Invitation, InvitationStatus, Series
 from meetings.services import SeriesValues
-from programmes import evaluation_services, services
+from programmes import services
+from programmes.evaluation import services as evaluation_services
 from programmes.models import Cohort, MemberRole, Phase, Programme, QuestionKind, QuestionnaireResponse
 from register import services as register_services
-from register.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FICTIONAL_PHONE_NUMBERS
+from demo.register import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FICTIONAL_PHONE_NUMBERS
 from register.models import Household, Person
 from tenancy.scope import municipality_scope, scopes_disabled
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.evaluation_services import TEXT_ANSWER_MAX_LENGTH, answer_field_name
+from programmes.evaluation.services import TEXT_ANSWER_MAX_LENGTH, answer_field_name
 from programmes.models import MemberRole, Phase, Question, QuestionKind
 
 

@@ -20,8 +20,9 @@ from accounts.permissions import (
     requires,
     user_has_permission,
 )
-from meetings import calendar_selectors, calendar_services
-from meetings.ical import calendar_bytes, calendar_new, events_add, series_add
+from meetings.calendar import selectors as calendar_selectors
+from meetings.calendar import services as calendar_services
+from meetings.calendar.ical import calendar_bytes, calendar_new, events_add, series_add
 from meetings.models import CalendarKey
 from tenancy.scope import municipality_scope
 
