@@ -37,6 +37,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Role, User
+from demo.register import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FICTIONAL_PHONE_NUMBERS
 from geo.models import PostalCode
 from meetings import services as meeting_services
 from meetings.attendance import attendance_record
@@ -47,7 +48,6 @@ from programmes import services
 from programmes.evaluation import services as evaluation_services
 from programmes.models import Cohort, MemberRole, Phase, Programme, QuestionKind, QuestionnaireResponse
 from register import services as register_services
-from demo.register import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FICTIONAL_PHONE_NUMBERS
 from register.models import Household, Person
 from tenancy.scope import municipality_scope, scopes_disabled
 

@@ -33,6 +33,7 @@ from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
 from jobs.mail import absolute_url
 from jobs.services import job_enqueue
+from kernel.records import record_create, record_update
 from meetings.audience import (
     MAX_SATELLITES,
     audience_persons,
@@ -45,7 +46,6 @@ from meetings.models import Event, EventKind, Frequency, Invitation, InvitationS
 from meetings.recurrence import MAX_OCCURRENCES, STOCKHOLM, Recurrence, occurrence_starts
 from register.domain import AssignmentType
 from register.models import Household
-from kernel.records import ConcurrentEdit, save_versioned
 from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
@@ -277,16 +277,16 @@ def series_create(*, by: Any, values: SeriesValues) -> Series:
     satellites = cleaned.pop("_satellites")
     series = Series(municipality_id=municipality_id, **cleaned)
     series.full_clean()
-    series.save()
-    series.audience_municipalities.set(municipality_ids)
-    series.satellite_households.set(satellites)
+
+    def audience(record: Series) -> None:
+        record.audience_municipalities.set(municipality_ids)
+        record.satellite_households.set(satellites)
+
+    record_create(series, by=by, tracked=_series_snapshot, related=audience)
     Event.objects.bulk_create(
         [_event_new(series, start) for start in occurrence_starts(Recurrence.of(series))]
     )
     _renumber(series)
-    change_log_record(
-        by=by, instance=series, action=ChangeAction.CREATE, before={}, after=_series_snapshot(series)
-    )
     return series
 
 
@@ -327,7 +327,6 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
     cleaned = _validate_series(municipality_id=municipality_id, values=values)
     municipality_ids = cleaned.pop("_municipality_ids")
     satellites = cleaned.pop("_satellites")
-    before = _series_snapshot(stored)
     old = {name: getattr(stored, name) for name in [*RULE_FIELDS, "duration_minutes", "place", "video_url"]}
     old_title, old_capacity = stored.title, stored.capacity
     now = timezone.now()
@@ -344,12 +343,20 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
                     "on %(date)s. Choose at least %(n)s places."
                 ) % {"n": event.accepted_count, "date": _local_date(event.starts_at)}
                 raise ValidationError({"capacity": ValidationError(message, code="capacity_below_accepted")})
-    for name, value in cleaned.items():
-        setattr(stored, name, value)
-    stored.full_clean()
-    save_versioned(stored, expected_version=version, fields=list(cleaned))
-    stored.audience_municipalities.set(municipality_ids)
-    stored.satellite_households.set(satellites)
+
+    def audience(record: Series) -> None:
+        record.audience_municipalities.set(municipality_ids)
+        record.satellite_households.set(satellites)
+
+    record_update(
+        stored,
+        by=by,
+        tracked=_series_snapshot,
+        values=cleaned,
+        version=version,
+        clean=lambda record: record.full_clean(),
+        related=audience,
+    )
     rule_changed = any(old[name] != getattr(stored, name) for name in [*RULE_FIELDS, "duration_minutes"])
     if rule_changed:
         upcoming = _replan(by=by, series=stored, upcoming=upcoming, now=now)
@@ -366,9 +373,6 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
                 if not event.is_cancelled:
                     _promote(event=event, capacity=capacity)
                     event.save(update_fields=["accepted_count", "waitlisted_count"])
-    change_log_record(
-        by=by, instance=stored, action=ChangeAction.UPDATE, before=before, after=_series_snapshot(stored)
-    )
     return stored
 
 
@@ -417,7 +421,7 @@ def _replan(*, by: Any, series: Series, upcoming: list[Event], now: datetime.dat
                 code="replan_drops_accepted",
             )
         else:
-            _cancel(by=by, event=event, reason=str(_("The series was rescheduled.")))
+            _cancel(by=by, event=event, reason=str(_("The series was rescheduled.")), version=event.version)
             kept.append(event)
     Event.objects.filter(pk__in=to_delete).delete()
     created = Event.objects.bulk_create(
@@ -525,7 +529,6 @@ def event_move(
         errors["place"] = _("Give a place, a video link, or both.")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(event, EVENT_FIELDS)
     fields = {
         "starts_at": starts_at,
         "ends_at": starts_at + datetime.timedelta(minutes=duration_minutes),
@@ -534,29 +537,28 @@ def event_move(
     }
     if all(getattr(event, name) == value for name, value in fields.items()):
         return event
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.sequence += 1
-    event.full_clean(exclude=["series", "cohort", "municipality"])
-    save_versioned(event, expected_version=version, fields=[*fields, "sequence"])
-    _notify_invitees(event=event, kind=CHANGED)
-    change_log_record(
-        by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=snapshot(event, EVENT_FIELDS)
+    record_update(
+        event,
+        by=by,
+        tracked=EVENT_FIELDS,
+        values={**fields, "sequence": event.sequence + 1},
+        version=version,
+        clean=lambda record: record.full_clean(exclude=["series", "cohort", "municipality"]),
     )
+    _notify_invitees(event=event, kind=CHANGED)
     return event
 
 
-def _cancel(*, by: Any, event: Event, reason: str) -> None:
-    before = snapshot(event, EVENT_FIELDS)
-    event.is_cancelled = True
-    event.cancel_reason = reason[:200]
-    event.sequence += 1
-    event.version += 1
-    event.save(update_fields=["is_cancelled", "cancel_reason", "sequence", "version"])
-    _notify_invitees(event=event, kind=CANCELLED)
-    change_log_record(
-        by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=snapshot(event, EVENT_FIELDS)
+def _cancel(*, by: Any, event: Event, reason: str, version: int) -> None:
+    """Cancel a meeting (its row locked by the caller) and tell its invitees."""
+    record_update(
+        event,
+        by=by,
+        tracked=EVENT_FIELDS,
+        values={"is_cancelled": True, "cancel_reason": reason[:200], "sequence": event.sequence + 1},
+        version=version,
     )
+    _notify_invitees(event=event, kind=CANCELLED)
 
 
 @transaction.atomic
@@ -567,9 +569,7 @@ def event_cancel(*, by: Any, event: Event, version: int, reason: str) -> Event:
     if not reason:
         raise ValidationError({"reason": _("Say why the meeting is cancelled; the invitees are told.")})
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    if locked.version != version:
-        raise ConcurrentEdit()
-    _cancel(by=by, event=locked, reason=reason)
+    _cancel(by=by, event=locked, reason=reason, version=version)
     return locked
 
 
@@ -656,15 +656,8 @@ def event_invitations_create(*, by: Any, event: Event) -> InvitationRun:
     _meeting_open(event)
     run = invitations_create_for(event=event)
     if event.invitations_queued_at is None:
-        before = snapshot(event, ["invitations_queued_at"])
-        event.invitations_queued_at = timezone.now()
-        event.save(update_fields=["invitations_queued_at"])
-        change_log_record(
-            by=by,
-            instance=event,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(event, ["invitations_queued_at"]),
+        record_update(
+            event, by=by, tracked=["invitations_queued_at"], values={"invitations_queued_at": timezone.now()}
         )
     return run
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import MEETINGS_CHANGE, MEETINGS_VIEW, StaffRequest, public, requires
+from kernel.forms import form_run_service
 from meetings import selectors, services
 from meetings.attendance import attendance_record
 from meetings.forms import AnswerForm, AttendanceForm, CancelForm, MoveForm, SeriesEditForm, SeriesForm
 from meetings.models import Invitation, InvitationStatus
-from register.forms import form_run_service
 from tenancy.scope import municipality_scope
 
 

@@ -8,11 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kernel.forms import VersionedForm
 from mentorship.models import AgeGroup, CheckInMood, FamilyForm, Fit, Need, OfferAnswer, PairingEndReason
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 def _multi(label: Any, choices: Any) -> forms.MultipleChoiceField:

@@ -13,9 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
 from jobs.mail import absolute_url
+from kernel.records import record_create, record_update
 from mentorship.geo import distance_km
 from mentorship.models import (
     BAD_ENDINGS,
@@ -35,7 +34,6 @@ from mentorship.models import (
 )
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
-from kernel.records import update_versioned
 
 MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 DEFAULT_SURVEY_MONTHS = (3, 6, 12)
@@ -92,7 +90,6 @@ def mentor_profile_save(
     if capacity is not None and not 1 <= capacity <= 10:
         raise ValidationError({"capacity": _("A mentor family can take between 1 and 10 families.")})
     profile = MentorProfile.objects.filter(assignment=assignment).first()
-    before = snapshot(profile, PROFILE_FIELDS) if profile else {}
     values = {
         "capacity": capacity,
         "age_groups": sorted(set(age_groups)),
@@ -110,25 +107,21 @@ def mentor_profile_save(
             **values,
         )
         profile.full_clean(validate_constraints=False)
-        profile.save()
+        record_create(profile, by=by, tracked=PROFILE_FIELDS)
     else:
-        for name, value in values.items():
-            setattr(profile, name, value)
-        profile.full_clean(validate_constraints=False)
-        profile.save(update_fields=list(values))
+        record_update(
+            profile,
+            by=by,
+            tracked=PROFILE_FIELDS,
+            values=values,
+            clean=lambda record: record.full_clean(validate_constraints=False),
+        )
     members = list(assignment.household.members.filter(pk__in=mentor_person_ids))  # type: ignore[union-attr]
     if len(members) != len(set(mentor_person_ids)):
         raise ValidationError({"mentors": _("The mentors must be members of the household.")})
     profile.mentors.set(members)
     if capacity is not None and capacity < _occupied(profile):
         raise CapacityExceeded({"capacity": _("The family already has more families than that.")})
-    change_log_record(
-        by=by,
-        instance=profile,
-        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        before=before,
-        after=snapshot(profile, PROFILE_FIELDS),
-    )
     return profile
 
 
@@ -151,7 +144,7 @@ def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferS
         or MentorOffer.objects.filter(assignment=assignment, answer=OfferAnswer.PENDING).exists()
     ):
         raise ValidationError(_("The family already has an open offer or a mentor."))
-    offer = MentorOffer.objects.create(
+    offer = MentorOffer(
         municipality_id=assignment.municipality_id,
         assignment=assignment,
         household_id=assignment.household_id,
@@ -160,14 +153,7 @@ def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferS
         offered_by=by,
         age_groups=_age_groups_for(assignment),
     )
-    change_log_record(
-        by=by,
-        instance=offer,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(offer, ["source", "answer"]),
-    )
-    return offer
+    return record_create(offer, by=by, tracked=["source", "answer"])
 
 
 def _age_groups_for(assignment: Assignment) -> list[str]:
@@ -194,12 +180,13 @@ def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: in
     """Record the family's answer to the offer."""
     if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
         raise ValidationError({"answer": _("Choose the family's answer.")})
-    before = snapshot(offer, ["answer"])
-    update_versioned(offer, version=version, fields={"answer": answer, "answered_at": timezone.now()})
-    change_log_record(
-        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, ["answer"])
+    return record_update(
+        offer,
+        by=by,
+        tracked=["answer"],
+        values={"answer": answer, "answered_at": timezone.now()},
+        version=version,
     )
-    return offer
 
 
 @transaction.atomic
@@ -214,22 +201,18 @@ def mentor_offer_update_needs(
     preferred_mentor: MentorProfile | None,
 ) -> MentorOffer:
     """Describe what the family's placements call for (used to rank mentors)."""
-    fields = ["age_groups", "needs", "family_form", "preferred_mentor"]
-    before = snapshot(offer, fields)
-    update_versioned(
+    return record_update(
         offer,
-        version=version,
-        fields={
+        by=by,
+        tracked=["age_groups", "needs", "family_form", "preferred_mentor"],
+        values={
             "age_groups": sorted(set(age_groups)),
             "needs": sorted(set(needs)),
             "family_form": family_form,
             "preferred_mentor": preferred_mentor,
         },
+        version=version,
     )
-    change_log_record(
-        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, fields)
-    )
-    return offer
 
 
 def offer_is_waiting(offer: MentorOffer) -> bool:
@@ -298,7 +281,7 @@ def pairing_confirm(
             _("%(mentor)s already has %(n)s families, as many as it takes. Choose another mentor family.")
             % {"mentor": locked.household.name, "n": mentor_capacity(mentor=locked)}
         )
-    pairing = Pairing.objects.create(
+    pairing = Pairing(
         municipality_id=offer.municipality_id,
         offer=offer,
         mentor=locked,
@@ -309,15 +292,9 @@ def pairing_confirm(
         explanation=explanation or [],
         override_reason=override_reason if problems else "",
     )
+    record_create(pairing, by=by, tracked=PAIRING_FIELDS)
     # Bump the mentor's version so any open edit of the profile sees the change.
     MentorProfile.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-    change_log_record(
-        by=by,
-        instance=pairing,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(pairing, PAIRING_FIELDS),
-    )
     return pairing
 
 
@@ -338,16 +315,7 @@ PAIRING_FIELDS = [
 
 
 def _pairing_change(by: Any, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
-    before = snapshot(pairing, PAIRING_FIELDS)
-    update_versioned(pairing, version=version, fields=fields)
-    change_log_record(
-        by=by,
-        instance=pairing,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(pairing, PAIRING_FIELDS),
-    )
-    return pairing
+    return record_update(pairing, by=by, tracked=PAIRING_FIELDS, values=fields, version=version)
 
 
 @transaction.atomic

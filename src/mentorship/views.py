@@ -18,6 +18,7 @@ from accounts.permissions import (
     public,
     requires,
 )
+from kernel.forms import form_run_service
 from mentorship import selectors, services
 from mentorship.forms import (
     CheckInForm,
@@ -34,7 +35,6 @@ from mentorship.models import FollowUpSurvey, MentorProfile
 from mentorship.suggestions import mentor_suggestions, mentorship_batch_proposal
 from register import selectors as register_selectors
 from register.domain import AssignmentType
-from register.forms import form_run_service
 from tenancy.scope import municipality_scope
 
 
@@ -148,14 +148,18 @@ def offer_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def offer_answer(request: StaffRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for(user=request.user, id=pk)
     form = OfferAnswerForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.mentor_offer_answer(
-            by=request.user,
-            offer=offer,
-            answer=form.cleaned_data["answer"],
-            version=form.cleaned_data["version"],
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.mentor_offer_answer(
+                by=request.user,
+                offer=offer,
+                answer=form.cleaned_data["answer"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The answer was saved."))
         return redirect("mentorship:offer_detail", pk=offer.pk)
@@ -364,8 +368,12 @@ def pairing_introduction_held(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = CheckInForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form, lambda: services.check_in_record(by=request.user, pairing=pairing, **form.cleaned_data)
+    if (
+        form.is_valid()
+        and form_run_service(
+            form, lambda: services.check_in_record(by=request.user, pairing=pairing, **form.cleaned_data)
+        )
+        is not None
     ):
         messages.success(request, _("The check-in was saved."))
         return redirect("mentorship:pairing_detail", pk=pk)
@@ -377,15 +385,19 @@ def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = EndForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.pairing_end(
-            by=request.user,
-            pairing=pairing,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.pairing_end(
+                by=request.user,
+                pairing=pairing,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The pairing has ended."))
         return redirect("mentorship:pairing_detail", pk=pk)

@@ -21,8 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
+from kernel.records import record_create, record_update
 from meetings.attendance import attendance_record
 from meetings.models import Attendance, Event, EventKind
 from meetings.recurrence import STOCKHOLM
@@ -30,7 +29,6 @@ from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind,
 from programmes.sessions import session_dates
 from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
 from register.models import Assignment, Person
-from kernel.records import update_versioned
 from tenancy.scope import municipality_of
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20
@@ -138,15 +136,7 @@ def programme_create(
         **values,
     )
     programme.full_clean(exclude=["created_by"], validate_constraints=False)
-    programme.save()
-    change_log_record(
-        by=by,
-        instance=programme,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(programme, PROGRAMME_FIELDS),
-    )
-    return programme
+    return record_create(programme, by=by, tracked=PROGRAMME_FIELDS)
 
 
 @transaction.atomic
@@ -192,16 +182,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
                 % {"cohort": outside.cohort, "date": day.isoformat()}
             }
         )
-    before = snapshot(programme, PROGRAMME_FIELDS)
-    update_versioned(programme, version=version, fields=cleaned)
-    change_log_record(
-        by=by,
-        instance=programme,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(programme, PROGRAMME_FIELDS),
-    )
-    return programme
+    return record_update(programme, by=by, tracked=PROGRAMME_FIELDS, values=cleaned, version=version)
 
 
 # --- Cohorts and their sessions ----------------------------------------------------------
@@ -260,7 +241,7 @@ def cohort_create(
     if errors:
         raise ValidationError(errors)
     cohort.full_clean(exclude=["programme", "created_by"], validate_constraints=False)
-    cohort.save()
+    record_create(cohort, by=by, tracked=COHORT_FIELDS)
     length = datetime.timedelta(minutes=cohort.duration_minutes)
     sessions = []
     for n, day in enumerate(dates, start=1):
@@ -280,9 +261,6 @@ def cohort_create(
             )
         )
     Event.objects.bulk_create(sessions)
-    change_log_record(
-        by=by, instance=cohort, action=ChangeAction.CREATE, before={}, after=snapshot(cohort, COHORT_FIELDS)
-    )
     return cohort
 
 
@@ -333,17 +311,9 @@ def _lock_cohort(session: Event) -> Cohort:
 
 
 def _session_change(by: Any, session: Event, version: int, fields: dict[str, Any]) -> Event:
-    before = snapshot(session, SESSION_FIELDS)
     # iCalendar SEQUENCE: calendars replace their copy only when it rises.
-    update_versioned(session, version=version, fields={**fields, "sequence": session.sequence + 1})
-    change_log_record(
-        by=by,
-        instance=session,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(session, SESSION_FIELDS),
-    )
-    return session
+    values = {**fields, "sequence": session.sequence + 1}
+    return record_update(session, by=by, tracked=SESSION_FIELDS, values=values, version=version)
 
 
 @transaction.atomic
@@ -495,30 +465,15 @@ def cohort_member_add(
             % {"name": name, "role": existing.get_role_display().lower()}
         )
     if existing is not None:
-        before = snapshot(existing, MEMBER_FIELDS)
-        existing.role = role
-        existing.left_on = None
-        existing.save(update_fields=["role", "left_on"])
-        change_log_record(
-            by=by,
-            instance=existing,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(existing, MEMBER_FIELDS),
-        )
-        return existing
+        # The row is locked (select_for_update above): a plain update is safe.
+        return record_update(existing, by=by, tracked=MEMBER_FIELDS, values={"role": role, "left_on": None})
+    member = CohortMember(municipality_id=municipality_id, cohort=cohort, role=role, user=user, person=person)
     try:
         with transaction.atomic():
-            member = CohortMember.objects.create(
-                municipality_id=municipality_id, cohort=cohort, role=role, user=user, person=person
-            )
+            return record_create(member, by=by, tracked=MEMBER_FIELDS)
     except IntegrityError:
         # Someone added the same member a moment ago (the unique constraint decides).
         raise ValidationError(_("%(name)s is already in the cohort.") % {"name": name}) from None
-    change_log_record(
-        by=by, instance=member, action=ChangeAction.CREATE, before={}, after=snapshot(member, MEMBER_FIELDS)
-    )
-    return member
 
 
 @transaction.atomic
@@ -527,19 +482,11 @@ def cohort_member_remove(
 ) -> CohortMember:
     """Record that a member left the cohort; their attendance so far is kept."""
     left_on = left_on or timezone.localdate()
-    before = snapshot(member, MEMBER_FIELDS)
-    updated = CohortMember.objects.filter(pk=member.pk, left_on__isnull=True).update(left_on=left_on)
-    if updated != 1:
+    # The row lock orders two removals of the same member: the second sees that they left.
+    stored = CohortMember.objects.select_for_update().filter(pk=member.pk).values_list("left_on", flat=True)
+    if stored.first() is not None:
         raise ValidationError(_("%(name)s has already left the cohort.") % {"name": member_name(member)})
-    member.left_on = left_on
-    change_log_record(
-        by=by,
-        instance=member,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(member, MEMBER_FIELDS),
-    )
-    return member
+    return record_update(member, by=by, tracked=MEMBER_FIELDS, values={"left_on": left_on})
 
 
 def member_name(member: CohortMember) -> str:

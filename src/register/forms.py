@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from geo.models import PostalCode
 from geo.services import UnknownPostalCode, postal_code_resolve
+from kernel.forms import VersionedForm
 from register.domain import (
     HOUSEHOLD_TYPES,
     PERSON_TYPES,
@@ -19,23 +20,6 @@ from register.domain import (
     allowed_transitions,
 )
 from register.national_id import InvalidNationalId, national_id_format, national_id_normalise
-from kernel.records import ConcurrentEdit
-
-
-def form_run_service(form: forms.Form, call: Any) -> Any:
-    """Call a service; show its refusal (validation or a concurrent edit) on the form.
-    Returns the service's result, or None when it refused."""
-    try:
-        return call()
-    except ConcurrentEdit as error:
-        form.add_error(None, str(error.message))
-    except forms.ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
-    return None
 
 
 class PostalCodeField(forms.CharField):
@@ -88,11 +72,7 @@ class NationalIdField(forms.CharField):
             raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-
-class HouseholdForm(VersionedForm):
+class HouseholdForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("E.g. “Familjen Lind”."))
     street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = PostalCodeField()
@@ -107,7 +87,11 @@ class HouseholdForm(VersionedForm):
                 del self.fields[name]
 
 
-class PersonForm(VersionedForm):
+class HouseholdEditForm(VersionedForm, HouseholdForm):
+    pass
+
+
+class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80)
     national_id = NationalIdField()
@@ -144,7 +128,11 @@ def _int_field(label: Any, *, max_value: int) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=max_value)
 
 
-class AssignmentForm(VersionedForm):
+class PersonEditForm(VersionedForm, PersonForm):
+    pass
+
+
+class AssignmentForm(forms.Form):
     type = forms.ChoiceField(label=_("Assignment type"))
     responsible_secretary = forms.ModelChoiceField(
         label=_("Responsible secretary"),
@@ -192,6 +180,10 @@ class AssignmentForm(VersionedForm):
         ):
             self.add_error("age_max", _("The oldest age cannot be lower than the youngest age."))
         return cleaned
+
+
+class AssignmentEditForm(VersionedForm, AssignmentForm):
+    pass
 
 
 class TransitionForm(VersionedForm):

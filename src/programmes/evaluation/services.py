@@ -20,10 +20,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
 from jobs.mail import absolute_url
 from jobs.services import job_enqueue
+from kernel.records import record_create, record_delete, record_update
 from programmes.models import (
     Answer,
     Cohort,
@@ -87,15 +86,7 @@ def question_add(
         high_label=high,
     )
     question.full_clean(exclude=["municipality", "programme"], validate_constraints=False)
-    question.save()
-    change_log_record(
-        by=by,
-        instance=question,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(question, QUESTION_FIELDS),
-    )
-    return question
+    return record_create(question, by=by, tracked=QUESTION_FIELDS)
 
 
 @transaction.atomic
@@ -111,19 +102,16 @@ def question_update(
                 "the same thing. Retire it and add a new question instead."
             )
         )
-    before = snapshot(locked, QUESTION_FIELDS)
-    locked.text = text.strip()
-    locked.low_label, locked.high_label = _clean_labels(locked.kind, low_label, high_label)
-    locked.full_clean(exclude=["municipality", "programme"], validate_constraints=False)
-    locked.save(update_fields=["text", "low_label", "high_label"])
-    change_log_record(
+    low, high = _clean_labels(locked.kind, low_label, high_label)
+    return record_update(
+        locked,
         by=by,
-        instance=locked,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(locked, QUESTION_FIELDS),
+        tracked=QUESTION_FIELDS,
+        values={"text": text.strip(), "low_label": low, "high_label": high},
+        clean=lambda record: record.full_clean(
+            exclude=["municipality", "programme"], validate_constraints=False
+        ),
     )
-    return locked
 
 
 @transaction.atomic
@@ -134,14 +122,7 @@ def question_remove(*, by: Any, question: Question) -> None:
         raise ValidationError(
             _("This question has answers and cannot be removed. Retire it: it is then no longer asked.")
         )
-    change_log_record(
-        by=by,
-        instance=locked,
-        action=ChangeAction.DELETE,
-        before=snapshot(locked, QUESTION_FIELDS),
-        after={},
-    )
-    locked.delete()
+    record_delete(locked, by=by, tracked=QUESTION_FIELDS)
 
 
 @transaction.atomic
@@ -150,17 +131,7 @@ def question_set_active(*, by: Any, question: Question, is_active: bool) -> Ques
     locked = _locked_question(question)
     if locked.is_active == is_active:
         return locked
-    before = snapshot(locked, QUESTION_FIELDS)
-    locked.is_active = is_active
-    locked.save(update_fields=["is_active"])
-    change_log_record(
-        by=by,
-        instance=locked,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(locked, QUESTION_FIELDS),
-    )
-    return locked
+    return record_update(locked, by=by, tracked=QUESTION_FIELDS, values={"is_active": is_active})
 
 
 @transaction.atomic
@@ -179,16 +150,7 @@ def question_move(*, by: Any, question: Question, up: bool) -> Question:
     moved = ordered[target]
     for position, item in enumerate(ordered, start=1):
         if item.position != position:
-            before = snapshot(item, ["position"])
-            item.position = position
-            item.save(update_fields=["position"])
-            change_log_record(
-                by=by,
-                instance=item,
-                action=ChangeAction.UPDATE,
-                before=before,
-                after=snapshot(item, ["position"]),
-            )
+            record_update(item, by=by, tracked=["position"], values={"position": position})
     return moved
 
 
@@ -255,17 +217,14 @@ def questionnaires_send(*, by: Any, cohort: Cohort, phase: str, include_mentors:
     for member in members:
         response = existing.get(member.pk)
         if response is None:
-            response = QuestionnaireResponse.objects.create(
-                municipality_id=locked.municipality_id, cohort=locked, member=member, phase=phase
+            response = record_create(
+                QuestionnaireResponse(
+                    municipality_id=locked.municipality_id, cohort=locked, member=member, phase=phase
+                ),
+                by=by,
+                tracked=RESPONSE_FIELDS,
             )
             created += 1
-            change_log_record(
-                by=by,
-                instance=response,
-                action=ChangeAction.CREATE,
-                before={},
-                after=snapshot(response, RESPONSE_FIELDS),
-            )
         if response.answered_at is not None or response.sent_at is not None:
             continue
         if not member_email(member):
@@ -273,22 +232,15 @@ def questionnaires_send(*, by: Any, cohort: Cohort, phase: str, include_mentors:
             continue
         if response.send_queued_at is not None and not send_has_given_up(response):
             continue  # its job is waiting or retrying
-        before = snapshot(response, RESPONSE_FIELDS)
         # A new job gets its own attempts; the last error stays visible until it succeeds.
-        QuestionnaireResponse.objects.filter(pk=response.pk).update(send_queued_at=now, send_attempts=0)
-        response.send_queued_at, response.send_attempts = now, 0
+        record_update(
+            response, by=by, tracked=RESPONSE_FIELDS, values={"send_queued_at": now, "send_attempts": 0}
+        )
         job_enqueue(
             func=QUESTIONNAIRE_SEND_JOB,
             kwargs={"response_id": response.pk, "municipality_id": response.municipality_id},
         )
         queued += 1
-        change_log_record(
-            by=by,
-            instance=response,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(response, RESPONSE_FIELDS),
-        )
     return SendOutcome(created=created, queued=queued, without_address=without_address)
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, public, requires
-from programmes.evaluation import selectors
-from programmes.evaluation import services
+from kernel.forms import form_run_service
 from programmes import selectors as programme_selectors
+from programmes.evaluation import selectors, services
 from programmes.evaluation.forms import (
     EvaluationFilterForm,
     ExportForm,
@@ -31,7 +31,6 @@ from programmes.evaluation.forms import (
     SendForm,
 )
 from programmes.models import Phase, Question, QuestionKind
-from register.forms import form_run_service
 from tenancy.scope import municipality_scope
 
 # --- The chart: a dot plot of the means, drawn on the server (no script needed) ----
@@ -152,8 +151,12 @@ def evaluation(request: StaffRequest, pk: int) -> HttpResponse:
 def question_add(request: StaffRequest, pk: int) -> HttpResponse:
     programme = programme_selectors.programme_get_for(user=request.user, id=pk)
     form = QuestionForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form, lambda: services.question_add(by=request.user, programme=programme, **form.cleaned_data)
+    if (
+        form.is_valid()
+        and form_run_service(
+            form, lambda: services.question_add(by=request.user, programme=programme, **form.cleaned_data)
+        )
+        is not None
     ):
         messages.success(request, _("The question was added."))
         return redirect("programmes:evaluation", pk=programme.pk)

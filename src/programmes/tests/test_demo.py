@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from demo.gatherings import HELSINGBORG, KARLSTAD, PROGRAMME_NAME, SERIES_TITLE, demo_gatherings_build
 from insights.selectors import not_seen_list
 from meetings.models import Attendance, Event, Invitation, InvitationStatus, Series
-from demo.gatherings import HELSINGBORG, KARLSTAD, PROGRAMME_NAME, SERIES_TITLE, demo_gatherings_build
 from programmes.evaluation.selectors import evaluation_comparison
 from programmes.models import Cohort, Phase, Programme, QuestionnaireResponse
 from tenancy.scope import municipality_scope

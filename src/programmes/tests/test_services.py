@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import ChangeLogEntry
+from kernel.records import ConcurrentEdit
 from meetings.models import Attendance, Event
 from meetings.recurrence import STOCKHOLM
 from programmes import selectors, services
 from programmes.models import Cohort, CohortMember, Programme
 from register import services as register_services
-from kernel.records import ConcurrentEdit
 from tenancy.scope import municipality_scope
 
 YEAR_2026 = {"starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}

@@ -170,8 +170,8 @@ def _programme_and_meetings(by: Any) -> dict[str, Any]:
 
     from meetings import services as meeting_services
     from meetings.models import Event, Invitation
-    from programmes.evaluation import services as evaluation_services
     from programmes import services as programme_services
+    from programmes.evaluation import services as evaluation_services
 
     today = timezone.localdate()
     programme = programme_services.programme_create(
