@@ -23,7 +23,7 @@ from meetings import services
 from meetings.calendar.ical import invitation_ics
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
-from tenancy.scope import municipality_scope, scopes_disabled
+from tenancy.scope import for_each_municipality, municipality_scope
 
 logger = logging.getLogger(__name__)
 
@@ -174,19 +174,14 @@ def meetings_daily(*, today: str | None = None) -> dict[str, int]:
     now = timezone.now()
     waiting = Q(invitations_queued_at__isnull=True) | Q(reminders_queued_at__isnull=True)
     upcoming = Q(kind=EventKind.MEETING, is_cancelled=False, starts_at__gt=now, starts_at__lt=now + HORIZON)
-    # The job walks every organising municipality; it reads only ids here, then works inside each scope.
-    with scopes_disabled():
-        organisers = sorted(
-            set(Event.objects.filter(upcoming, waiting).values_list("municipality_id", flat=True))
-        )
     done = {"invited": 0, "reminded": 0}
-    for code in organisers:
-        with municipality_scope(code):
-            events = list(
-                Event.objects.filter(upcoming, waiting, municipality_id=code)
-                .select_related("series")
-                .order_by("starts_at")
-            )
+
+    def organise(code: str) -> None:
+        events = list(
+            Event.objects.filter(upcoming, waiting, municipality_id=code)
+            .select_related("series")
+            .order_by("starts_at")
+        )
         for event in events:
             series = event.series
             if series is None:
@@ -196,4 +191,7 @@ def meetings_daily(*, today: str | None = None) -> dict[str, int]:
                 done["invited"] += invitations_create(event_id=event.pk, municipality_id=code)
             if event.reminders_queued_at is None and days_left <= series.remind_days_before:
                 done["reminded"] += _reminders_queue(event_id=event.pk, municipality_id=code)
+
+    # Every organising municipality in turn, each inside its own scope.
+    for_each_municipality(lambda: Event.objects.filter(upcoming, waiting), organise)
     return done

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AccessAction
@@ -24,6 +23,7 @@ from mentorship.models import (
 from mentorship.services import MENTEE_TYPES, settings_for
 from register.domain import AssignmentStatus
 from register.models import AssignmentStatusChange
+from tenancy.access import owned_or_404
 
 
 def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
@@ -59,32 +59,25 @@ def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
 
 
 def offer_get_for(*, user: Any, id: int) -> MentorOffer:
-    offer = MentorOffer.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
-    if offer is None or offer.municipality_id != user.municipality_id:
-        raise Http404
-    return offer
+    """The offer if it is the user's municipality's; 404 otherwise (missing or forbidden alike)."""
+    return owned_or_404(
+        MentorOffer.objects.select_related("household__postal_code", "assignment"), user=user, id=id
+    )
 
 
 def mentor_get_for(*, user: Any, id: int) -> MentorProfile:
-    mentor = (
-        MentorProfile.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
+    """The mentor family if it is the user's municipality's; 404 otherwise."""
+    return owned_or_404(
+        MentorProfile.objects.select_related("household__postal_code", "assignment"), user=user, id=id
     )
-    if mentor is None or mentor.municipality_id != user.municipality_id:
-        raise Http404
-    return mentor
 
 
 def pairing_get_for(*, user: Any, id: int) -> Pairing:
-    pairing = (
-        Pairing.objects.select_related(
-            "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
-        )
-        .filter(pk=id)
-        .first()
+    """The pairing if it is the user's municipality's; 404 otherwise."""
+    joined = Pairing.objects.select_related(
+        "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
     )
-    if pairing is None or pairing.municipality_id != user.municipality_id:
-        raise Http404
-    return pairing
+    return owned_or_404(joined, user=user, id=id)
 
 
 def pairing_detail(*, user: Any, id: int) -> Pairing:

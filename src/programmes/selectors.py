@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,6 +22,7 @@ from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind,
 from programmes.services import eligible_assignees, eligible_mentors, eligible_staff, member_name
 from programmes.sessions import skipped_weeks
 from register.models import Person
+from tenancy.access import owned_or_404
 
 PRESENT, ABSENT, NOT_RECORDED, CANCELLED = "present", "absent", "not_recorded", "cancelled"
 
@@ -36,38 +36,25 @@ def programme_list(*, user: Any) -> QuerySet[Programme]:
 
 def programme_get_for(*, user: Any, id: int) -> Programme:
     """The programme if it is the user's municipality's; 404 otherwise."""
-    programme = Programme.objects.filter(pk=id).first()
-    if programme is None or programme.municipality_id != user.municipality_id:
-        raise Http404
-    return programme
+    return owned_or_404(Programme, user=user, id=id)
 
 
 def cohort_get_for(*, user: Any, id: int) -> Cohort:
     """The cohort (with its programme) if it is the user's municipality's; 404 otherwise."""
-    cohort = Cohort.objects.select_related("programme").filter(pk=id).first()
-    if cohort is None or cohort.municipality_id != user.municipality_id:
-        raise Http404
-    return cohort
+    return owned_or_404(Cohort.objects.select_related("programme"), user=user, id=id)
 
 
 def session_get_for(*, user: Any, id: int) -> Event:
     """A programme session (not a network meeting) of the user's municipality; 404 otherwise."""
-    session = (
-        Event.objects.select_related("cohort__programme")
-        .filter(pk=id, kind=EventKind.SESSION, cohort__isnull=False)
-        .first()
+    sessions = Event.objects.select_related("cohort__programme").filter(
+        kind=EventKind.SESSION, cohort__isnull=False
     )
-    if session is None or session.municipality_id != user.municipality_id:
-        raise Http404
-    return session
+    return owned_or_404(sessions, user=user, id=id)
 
 
 def member_get_for(*, user: Any, id: int) -> CohortMember:
     """A cohort member of the user's municipality; 404 otherwise."""
-    member = CohortMember.objects.select_related("cohort", "user", "person").filter(pk=id).first()
-    if member is None or member.municipality_id != user.municipality_id:
-        raise Http404
-    return member
+    return owned_or_404(CohortMember.objects.select_related("cohort", "user", "person"), user=user, id=id)
 
 
 def programme_cohorts(*, programme: Programme) -> QuerySet[Cohort]:

@@ -28,7 +28,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -47,14 +46,12 @@ from programmes.models import (
     QuestionnaireResponse,
 )
 from programmes.services import member_name
+from tenancy.access import owned_or_404
 
 
 def question_get_for(*, user: Any, id: int) -> Question:
     """The question with its programme, if it is the user's municipality's; else 404."""
-    question = Question.objects.select_related("programme").filter(pk=id).first()
-    if question is None or question.municipality_id != user.municipality_id:
-        raise Http404
-    return question
+    return owned_or_404(Question.objects.select_related("programme"), user=user, id=id)
 
 
 def question_list(*, programme: Programme) -> QuerySet[Question]:
