@@ -13,11 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -32,11 +30,6 @@ _PERSONAL_NUMBER = re.compile(r"\b(?:\d{2})?\d{6}[-+]?\d{4}\b")
 
 class EmailNotSent(RuntimeError):
     """The mail server did not take the message; the text names no address."""
-
-
-def absolute_url(viewname: str, **kwargs: Any) -> str:
-    """A link that works outside the browser (e-mail, calendar programs): BOLLPLANK_BASE_URL + path."""
-    return str(settings.BOLLPLANK_BASE_URL).rstrip("/") + reverse(viewname, kwargs=kwargs or None)
 
 
 def email_deliver(message: EmailMessage) -> None:

@@ -20,7 +20,9 @@ from django.utils import timezone, translation
 
 from jobs.mail import email_deliver, email_send_counted
 from meetings import services
+from meetings.audience import invitation_email
 from meetings.calendar.ical import invitation_ics
+from meetings.links import rsvp_link
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
 from tenancy.scope import for_each_municipality, municipality_scope
@@ -51,7 +53,7 @@ def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlterna
             "person": invitation.person,
             "event": event,
             "series": event.series,
-            "link": services.rsvp_link(invitation),
+            "link": rsvp_link(invitation),
             "feed_url": _feed_url(invitation.person),
         }
         subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
@@ -83,7 +85,7 @@ def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
                 or event.starts_at <= timezone.now()
             ):
                 return "not needed"
-            address = services.invitation_email(invitation)
+            address = invitation_email(invitation)
             if not address:
                 return "no address"
         # The attempt is counted (committed) before sending: a failed one shows on the meeting page.
@@ -120,7 +122,7 @@ def invitation_notify(
         )
         if invitation is None or not _notice_needed(invitation, kind=kind, sequence=sequence):
             return "not needed"
-        address = services.invitation_email(invitation)
+        address = invitation_email(invitation)
         if not address:
             return "no address"
         email_deliver(_message(invitation=invitation, kind=kind, to=address))

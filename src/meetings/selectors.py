@@ -14,10 +14,9 @@ from accounts.permissions import MEETINGS_CHANGE, ROLE_PERMISSIONS
 from audit.models import AccessAction
 from audit.services import access_log_record
 from geo.models import Municipality
-from meetings.audience import INVITED_STATUSES, audience_municipality_choices
+from meetings.audience import INVITED_STATUSES, audience_municipality_choices, invitation_email
 from meetings.models import Attendance, Event, EventKind, Invitation, InvitationStatus, Series
 from meetings.presenters import rule_in_words
-from meetings.services import invitation_email
 from register.domain import AssignmentType
 from register.models import Household
 from tenancy.access import owned_or_404

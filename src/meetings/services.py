@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -31,13 +30,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
-from jobs.mail import absolute_url
 from jobs.services import job_enqueue
 from kernel.records import record_create, record_update
 from meetings.audience import (
     MAX_SATELLITES,
     audience_persons,
-    invitee_email,
+    invitation_email,
     partner_municipality_ids,
     series_audience_municipality_ids,
     series_reach_municipality_ids,
@@ -49,7 +47,6 @@ from register.models import Household
 from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
-RSVP_SALT = "meetings.rsvp"
 SEND_JOB = "meetings.jobs.invitation_send"
 NOTIFY_JOB = "meetings.jobs.invitation_notify"
 # Notifications an invitee gets besides the invitation itself (see meetings.jobs).
@@ -470,12 +467,6 @@ def _notify_invitees(*, event: Event, kind: str) -> int:
     return queued
 
 
-def invitation_email(invitation: Invitation) -> str:
-    """The address the invitee's e-mail goes to ("" when none); read by jobs, never shown."""
-    household = invitation.household
-    return invitee_email(person=invitation.person, household_email=household.email if household else "")
-
-
 def _queue_notice(invitation: Invitation, *, kind: str, sequence: int | None = None) -> None:
     job_enqueue(
         func=NOTIFY_JOB,
@@ -663,81 +654,6 @@ def event_invitations_create(*, by: Any, event: Event) -> InvitationRun:
 
 
 # Answers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RsvpClaim:
-    """What a verified RSVP link names."""
-
-    invitation_id: int
-    municipality_id: str
-    event_id: int
-    event_municipality_id: str
-    nonce: str
-
-
-class RsvpLinkInvalid(Exception):
-    """The link was tampered with or cut short."""
-
-
-def rsvp_token(invitation: Invitation) -> str:
-    """The signed token in an invitation's RSVP link (ids and a nonce; no personal data)."""
-    event = invitation.event
-    return signing.dumps(
-        {
-            "i": invitation.pk,
-            "m": invitation.municipality_id,
-            "e": invitation.event_id,
-            "o": event.municipality_id,
-            "n": invitation.nonce,
-        },
-        salt=RSVP_SALT,
-        compress=True,
-    )
-
-
-def rsvp_claim(token: str) -> RsvpClaim:
-    """The claim in a link; raises RsvpLinkInvalid for a bad signature or shape."""
-    try:
-        data = signing.loads(token, salt=RSVP_SALT)
-        return RsvpClaim(
-            invitation_id=int(data["i"]),
-            municipality_id=str(data["m"]),
-            event_id=int(data["e"]),
-            event_municipality_id=str(data["o"]),
-            nonce=str(data["n"]),
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise RsvpLinkInvalid from None
-
-
-def rsvp_link(invitation: Invitation) -> str:
-    return absolute_url("meetings_public:rsvp", token=rsvp_token(invitation))
-
-
-# Why a link can no longer be used (shown on the RSVP page; nothing is changed).
-LINK_NOT_INVITED = _(
-    "You are no longer invited to this meeting. Contact your secretary if you think it is wrong."
-)
-LINK_CANCELLED = _("The meeting has been cancelled.")
-LINK_AFTER_MEETING = _("The meeting has already taken place: this link cannot be used any more.")
-
-
-def rsvp_refusal(*, invitation: Invitation | None, claim: RsvpClaim) -> Any:
-    """Why this link can no longer be used (a message), or None when it can."""
-    if (
-        invitation is None
-        or invitation.nonce != claim.nonce
-        or invitation.event_id != claim.event_id
-        or invitation.status == InvitationStatus.WITHDRAWN
-    ):
-        return LINK_NOT_INVITED
-    event = invitation.event
-    if event.is_cancelled:
-        return LINK_CANCELLED
-    if event.ends_at < timezone.now():
-        return LINK_AFTER_MEETING
-    return None
 
 
 def _promote(*, event: Event, capacity: int | None) -> list[Invitation]:

@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from jobs.services import email_send_later
+from mentorship.links import survey_link
 from mentorship.models import FollowUpSurvey, PairingStatus, SurveyRole
-from mentorship.services import survey_link
 from tenancy.scope import for_each_municipality
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobs.mail import absolute_url
 from kernel.records import record_create, record_update
 from mentorship.geo import distance_km
+from mentorship.links import SurveyLinkInvalid
 from mentorship.models import (
     BAD_ENDINGS,
     OCCUPYING_STATUSES,
@@ -37,8 +36,6 @@ from register.models import Assignment
 
 MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 DEFAULT_SURVEY_MONTHS = (3, 6, 12)
-SURVEY_SALT = "mentorship.survey"
-SURVEY_LINK_MAX_AGE = datetime.timedelta(days=60)
 
 
 class CapacityExceeded(ValidationError):
@@ -451,32 +448,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def survey_token(survey: FollowUpSurvey) -> str:
-    """A signed, expiring token naming the survey (no personal data inside)."""
-    return signing.dumps({"s": survey.pk, "m": survey.municipality_id}, salt=SURVEY_SALT, compress=True)
-
-
-class SurveyLinkInvalid(Exception):
-    """The link was tampered with, has expired, or the survey is answered already."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-def survey_from_token(token: str) -> tuple[int, str]:
-    """The survey id and municipality in a link; raises SurveyLinkInvalid."""
-    try:
-        data = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_LINK_MAX_AGE)
-        return int(data["s"]), str(data["m"])
-    except signing.SignatureExpired:
-        raise SurveyLinkInvalid(
-            _("The link has expired. Contact your secretary if you want to answer.")
-        ) from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise SurveyLinkInvalid(_("The link is not valid. Check that you copied all of it.")) from None
-
-
 @transaction.atomic
 def survey_answer(
     *, survey: FollowUpSurvey, rating: int, contact_frequency: str, wants_to_continue: bool, comment: str
@@ -495,7 +466,3 @@ def survey_answer(
         raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
     survey.refresh_from_db()
     return survey
-
-
-def survey_link(survey: FollowUpSurvey) -> str:
-    return absolute_url("mentorship_public:survey_answer", token=survey_token(survey))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +19,7 @@ from accounts.permissions import (
     requires,
 )
 from kernel.forms import form_run_service
+from kernel.links import public_link_view
 from mentorship import selectors, services
 from mentorship.forms import (
     CheckInForm,
@@ -31,11 +32,11 @@ from mentorship.forms import (
     OfferNeedsForm,
     SurveyForm,
 )
+from mentorship.links import SURVEY_LINK, SurveyClaim, SurveyLinkInvalid
 from mentorship.models import FollowUpSurvey, MentorProfile
 from mentorship.suggestions import mentor_suggestions, mentorship_batch_proposal
 from register import selectors as register_selectors
 from register.domain import AssignmentType
-from tenancy.scope import municipality_scope
 
 
 @requires(MENTORSHIP_VIEW)
@@ -404,38 +405,32 @@ def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
     return _pairing_page(request, pk, end_form=form)
 
 
+def _open_survey(claim: SurveyClaim) -> FollowUpSurvey:
+    survey = FollowUpSurvey.objects.filter(pk=claim.survey_id).first()
+    if survey is None:
+        raise SurveyLinkInvalid(_("The survey no longer exists."), status=404)
+    if survey.answered_at is not None:
+        raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
+    return survey
+
+
 @public
 @require_http_methods(["GET", "POST"])
-def survey_answer(request: Any, token: str) -> HttpResponse:
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The follow-up survey, reached from the e-mail without logging in."""
-    try:
-        survey_id, municipality_id = services.survey_from_token(token)
-    except services.SurveyLinkInvalid as error:
-        return render(request, "mentorship/survey_closed.html", {"message": error.message}, status=400)
-    # The signed token names the municipality; the survey is read inside its scope.
-    with municipality_scope(municipality_id):
-        survey = FollowUpSurvey.objects.filter(pk=survey_id).first()
-        if survey is None:
-            return render(
-                request,
-                "mentorship/survey_closed.html",
-                {"message": _("The survey no longer exists.")},
-                status=404,
-            )
-        if survey.answered_at is not None:
-            return render(
-                request,
-                "mentorship/survey_closed.html",
-                {"message": _("This survey has already been answered. Thank you!")},
-                status=400,
-            )
+
+    def page(survey: FollowUpSurvey) -> HttpResponse:
         form = SurveyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                services.survey_answer(survey=survey, **form.cleaned_data)
-            except services.SurveyLinkInvalid as error:
-                return render(
-                    request, "mentorship/survey_closed.html", {"message": error.message}, status=400
-                )
+            services.survey_answer(survey=survey, **form.cleaned_data)
             return render(request, "mentorship/survey_thanks.html", {})
         return render(request, "mentorship/survey_form.html", {"form": form, "survey": survey})
+
+    return public_link_view(
+        request,
+        token,
+        link=SURVEY_LINK,
+        closed_template="mentorship/survey_closed.html",
+        fetch=_open_survey,
+        page=page,
+    )

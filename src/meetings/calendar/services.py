@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import ChangeAction
 from audit.services import change_log_record
-from jobs.mail import absolute_url
+from kernel.links import absolute_url
 from meetings.models import CalendarKey
 
 TOKEN_SEPARATOR = "."  # noqa: S105  # a separator, not a password

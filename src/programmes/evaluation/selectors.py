@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -33,7 +34,7 @@ from django.utils.translation import gettext
 
 from audit.models import AccessAction
 from audit.services import access_log_record
-from programmes.evaluation.services import member_email, questionnaire_link, send_has_given_up
+from programmes.evaluation.links import questionnaire_link
 from programmes.models import (
     Answer,
     Cohort,
@@ -47,6 +48,28 @@ from programmes.models import (
 )
 from programmes.services import member_name
 from tenancy.access import owned_or_404
+
+
+def member_email(member: CohortMember) -> str:
+    """Where the member's questionnaire goes: a staff member's or a person's e-mail ("" if none)."""
+    if member.user_id is not None:
+        return (member.user.email or "").strip()  # type: ignore[union-attr]  # user_id is set
+    if member.person_id is not None:
+        return (member.person.email or "").strip()  # type: ignore[union-attr]  # person_id is set
+    return ""
+
+
+def max_send_attempts() -> int:
+    """How many times the background job tries to send one e-mail (JOB_MAX_ATTEMPTS)."""
+    attempts = settings.Q_CLUSTER.get("max_attempts", 3)
+    return attempts if isinstance(attempts, int) else 3
+
+
+def send_has_given_up(response: QuestionnaireResponse) -> bool:
+    """The background job stopped retrying: sending again queues a new job."""
+    limit = max_send_attempts()
+    # django-q2 retries for ever when max_attempts is 0.
+    return response.sent_at is None and limit > 0 and response.send_attempts >= limit
 
 
 def question_get_for(*, user: Any, id: int) -> Question:

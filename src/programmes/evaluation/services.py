@@ -7,22 +7,20 @@ edited or removed: it is retired and a new one added.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobs.mail import absolute_url
 from jobs.services import job_enqueue
 from kernel.records import record_create, record_delete, record_update
+from programmes.evaluation.links import QuestionnaireLinkInvalid
+from programmes.evaluation.selectors import member_email, send_has_given_up
 from programmes.models import (
     Answer,
     Cohort,
@@ -35,8 +33,6 @@ from programmes.models import (
     QuestionnaireResponse,
 )
 
-QUESTIONNAIRE_SALT = "programmes.questionnaire"
-QUESTIONNAIRE_LINK_MAX_AGE = datetime.timedelta(days=60)
 QUESTIONNAIRE_SEND_JOB = "programmes.jobs.questionnaire_send"
 TEXT_ANSWER_MAX_LENGTH = 2000
 QUESTION_FIELDS = ["position", "text", "kind", "low_label", "high_label", "is_active"]
@@ -154,28 +150,6 @@ def question_move(*, by: Any, question: Question, up: bool) -> Question:
     return moved
 
 
-def member_email(member: CohortMember) -> str:
-    """Where the member's questionnaire goes: a staff member's or a person's e-mail ("" if none)."""
-    if member.user_id is not None:
-        return (member.user.email or "").strip()  # type: ignore[union-attr]  # user_id is set
-    if member.person_id is not None:
-        return (member.person.email or "").strip()  # type: ignore[union-attr]  # person_id is set
-    return ""
-
-
-def max_send_attempts() -> int:
-    """How many times the background job tries to send one e-mail (JOB_MAX_ATTEMPTS)."""
-    attempts = settings.Q_CLUSTER.get("max_attempts", 3)
-    return attempts if isinstance(attempts, int) else 3
-
-
-def send_has_given_up(response: QuestionnaireResponse) -> bool:
-    """The background job stopped retrying: sending again queues a new job."""
-    limit = max_send_attempts()
-    # django-q2 retries for ever when max_attempts is 0.
-    return response.sent_at is None and limit > 0 and response.send_attempts >= limit
-
-
 @dataclass(frozen=True)
 class SendOutcome:
     created: int  # new questionnaires (one per member and phase, never a second)
@@ -242,39 +216,6 @@ def questionnaires_send(*, by: Any, cohort: Cohort, phase: str, include_mentors:
         )
         queued += 1
     return SendOutcome(created=created, queued=queued, without_address=without_address)
-
-
-def questionnaire_token(response: QuestionnaireResponse) -> str:
-    """A signed, expiring token naming the questionnaire and its municipality (no personal data)."""
-    return signing.dumps(
-        {"r": response.pk, "m": response.municipality_id}, salt=QUESTIONNAIRE_SALT, compress=True
-    )
-
-
-def questionnaire_link(response: QuestionnaireResponse) -> str:
-    """The absolute link a member answers through, without logging in."""
-    return absolute_url("programmes_public:questionnaire_answer", token=questionnaire_token(response))
-
-
-class QuestionnaireLinkInvalid(Exception):
-    """The link was tampered with, has expired, or the questionnaire is answered already."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-def questionnaire_from_token(token: str) -> tuple[int, str]:
-    """The response id and municipality in a link; raises QuestionnaireLinkInvalid."""
-    try:
-        data = signing.loads(token, salt=QUESTIONNAIRE_SALT, max_age=QUESTIONNAIRE_LINK_MAX_AGE)
-        return int(data["r"]), str(data["m"])
-    except signing.SignatureExpired:
-        raise QuestionnaireLinkInvalid(
-            _("The link has expired. Ask the programme's coordinator for a new one if you want to answer.")
-        ) from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise QuestionnaireLinkInvalid(_("The link is not valid. Check that you copied all of it.")) from None
 
 
 def answer_field_name(question: Question) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.text import slugify
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, public, requires
 from kernel.forms import form_run_service
+from kernel.links import public_link_view
 from programmes import selectors as programme_selectors
 from programmes.evaluation import selectors, services
 from programmes.evaluation.forms import (
@@ -30,8 +31,8 @@ from programmes.evaluation.forms import (
     QuestionnaireForm,
     SendForm,
 )
-from programmes.models import Phase, Question, QuestionKind
-from tenancy.scope import municipality_scope
+from programmes.evaluation.links import QUESTIONNAIRE_LINK, QuestionnaireClaim, QuestionnaireLinkInvalid
+from programmes.models import Phase, Question, QuestionKind, QuestionnaireResponse
 
 # --- The chart: a dot plot of the means, drawn on the server (no script needed) ----
 
@@ -349,41 +350,39 @@ def questionnaires_send(request: StaffRequest, pk: int) -> HttpResponse:
 # --- The questionnaire, answered without logging in -------------------------------
 
 
-def _closed(request: Any, message: Any, *, status: int) -> HttpResponse:
-    return render(request, "programmes/questionnaire_closed.html", {"message": message}, status=status)
+@dataclass(frozen=True)
+class _Questionnaire:
+    response: QuestionnaireResponse
+    questions: list[Question]
+
+
+def _open_questionnaire(claim: QuestionnaireClaim) -> _Questionnaire:
+    response = selectors.questionnaire_for_answer(response_id=claim.response_id)
+    if response is None:
+        raise QuestionnaireLinkInvalid(_("This questionnaire no longer exists."), status=404)
+    if response.answered_at is not None:
+        raise QuestionnaireLinkInvalid(_("This questionnaire has already been answered. Thank you!"))
+    questions = selectors.asked_questions(programme_id=response.cohort.programme_id)
+    if not questions:
+        raise QuestionnaireLinkInvalid(_("The questionnaire has no questions right now. Try again later."))
+    return _Questionnaire(response, questions)
 
 
 @public
 @require_http_methods(["GET", "POST"])
-def questionnaire_answer(request: Any, token: str) -> HttpResponse:
+def questionnaire_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The member's questionnaire, reached from the e-mail; shows nothing personal but the programme."""
-    try:
-        response_id, municipality_id = services.questionnaire_from_token(token)
-    except services.QuestionnaireLinkInvalid as error:
-        return _closed(request, error.message, status=400)
-    # The signed token names the municipality; the questionnaire is read inside its scope.
-    with municipality_scope(municipality_id):
-        response = selectors.questionnaire_for_answer(response_id=response_id)
-        if response is None:
-            return _closed(request, _("This questionnaire no longer exists."), status=404)
-        if response.answered_at is not None:
-            return _closed(request, _("This questionnaire has already been answered. Thank you!"), status=400)
-        questions = selectors.asked_questions(programme_id=response.cohort.programme_id)
-        if not questions:
-            return _closed(
-                request, _("The questionnaire has no questions right now. Try again later."), status=400
-            )
-        form = QuestionnaireForm(request.POST or None, questions=questions)
+
+    def page(opened: _Questionnaire) -> HttpResponse:
+        response = opened.response
+        form = QuestionnaireForm(request.POST or None, questions=opened.questions)
         if request.method == "POST" and form.is_valid():
-            try:
-                saved = form_run_service(
-                    form,
-                    lambda: services.questionnaire_answer(
-                        response=response, values=form.values(), texts=form.texts()
-                    ),
-                )
-            except services.QuestionnaireLinkInvalid as error:
-                return _closed(request, error.message, status=400)
+            saved = form_run_service(
+                form,
+                lambda: services.questionnaire_answer(
+                    response=response, values=form.values(), texts=form.texts()
+                ),
+            )
             if saved is not None:
                 return render(request, "programmes/questionnaire_thanks.html", {})
         context = {
@@ -394,3 +393,12 @@ def questionnaire_answer(request: Any, token: str) -> HttpResponse:
         return render(
             request, "programmes/questionnaire_form.html", context, status=400 if form.errors else 200
         )
+
+    return public_link_view(
+        request,
+        token,
+        link=QUESTIONNAIRE_LINK,
+        closed_template="programmes/questionnaire_closed.html",
+        fetch=_open_questionnaire,
+        page=page,
+    )
