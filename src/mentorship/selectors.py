@@ -6,32 +6,51 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from audit.models import AccessAction
 from audit.services import access_log_record
 from mentorship.models import (
+    MENTEE_TYPES,
     OCCUPYING_STATUSES,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
+    MentorshipSettings,
     OfferAnswer,
     Pairing,
     PairingStatus,
 )
-from mentorship.services import MENTEE_TYPES, settings_for
 from register.domain import AssignmentStatus
 from register.models import AssignmentStatusChange
 from tenancy.access import owned_or_404
 
+DEFAULT_SURVEY_MONTHS = (3, 6, 12)
+
+
+def settings_for(*, municipality_id: str) -> MentorshipSettings:
+    """The municipality's settings, or the defaults (unsaved) when it has none."""
+    found = MentorshipSettings.objects.filter(municipality_id=municipality_id).first()
+    return found or MentorshipSettings(
+        municipality_id=municipality_id, survey_months=list(DEFAULT_SURVEY_MONTHS)
+    )
+
+
+def mentor_capacity(*, mentor: MentorProfile) -> int:
+    """How many families the mentor family takes: its own number, else the municipality's default."""
+    if mentor.capacity is not None:
+        return mentor.capacity
+    return settings_for(municipality_id=mentor.municipality_id).default_capacity
+
 
 def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
     """The municipality's mentor families with the number of families each has now."""
+    default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
     return (
         MentorProfile.objects.filter(municipality_id=user.municipality_id)
         .select_related("household__postal_code", "assignment")
-        .annotate(occupied=Count("pairings", filter=Q(pairings__status__in=OCCUPYING_STATUSES)))
+        .with_load(default_capacity=default_capacity)
         .order_by("household__name")
     )
 
@@ -117,15 +136,13 @@ def mentorship_overview(*, user: Any, today: datetime.date | None = None) -> Ove
     """The municipality's mentorship in numbers, computed in the database."""
     today = today or timezone.localdate()
     default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
-    totals = MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True).aggregate(
-        n=Count("id"),
-        own_capacity=Sum("capacity"),
-        default_count=Count("id", filter=Q(capacity__isnull=True)),
+    totals = (
+        MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True)
+        .with_load(default_capacity=default_capacity)
+        .aggregate(n=Count("id"), free=Sum("free_places"), used=Sum("occupied"))
     )
-    capacity_total = (totals["own_capacity"] or 0) + totals["default_count"] * default_capacity
-    capacity_used = Pairing.objects.filter(
-        municipality_id=user.municipality_id, mentor__is_available=True, status__in=OCCUPYING_STATUSES
-    ).count()
+    capacity_used = totals["used"] or 0
+    capacity_total = (totals["free"] or 0) + capacity_used
     waiting = waiting_offers(user=user)
     first = waiting.first()
     longest = (

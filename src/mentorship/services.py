@@ -13,17 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.records import record_create, record_update
-from mentorship.geo import distance_km
 from mentorship.links import SurveyLinkInvalid
 from mentorship.models import (
-    BAD_ENDINGS,
+    MENTEE_TYPES,
     OCCUPYING_STATUSES,
     CheckIn,
     Fit,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
-    MentorshipSettings,
     OfferAnswer,
     OfferSource,
     Pairing,
@@ -31,29 +29,14 @@ from mentorship.models import (
     PairingStatus,
     SurveyRole,
 )
+from mentorship.selectors import DEFAULT_SURVEY_MONTHS, mentor_capacity, settings_for
+from mentorship.suggestions import pair_check
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
-
-MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
-DEFAULT_SURVEY_MONTHS = (3, 6, 12)
 
 
 class CapacityExceeded(ValidationError):
     """The mentor family already has as many families as it takes."""
-
-
-def settings_for(*, municipality_id: str) -> MentorshipSettings:
-    """The municipality's settings, or the defaults (unsaved) when it has none."""
-    found = MentorshipSettings.objects.filter(municipality_id=municipality_id).first()
-    return found or MentorshipSettings(
-        municipality_id=municipality_id, survey_months=list(DEFAULT_SURVEY_MONTHS)
-    )
-
-
-def mentor_capacity(*, mentor: MentorProfile) -> int:
-    if mentor.capacity is not None:
-        return mentor.capacity
-    return settings_for(municipality_id=mentor.municipality_id).default_capacity
 
 
 PROFILE_FIELDS = [
@@ -123,7 +106,13 @@ def mentor_profile_save(
 
 
 def _occupied(mentor: MentorProfile) -> int:
-    return Pairing.objects.filter(mentor=mentor, status__in=OCCUPYING_STATUSES).count()
+    """The families the mentor family has now (see ``MentorProfileQuerySet.with_load``)."""
+    load: int = (
+        MentorProfile.objects.with_load(default_capacity=0)
+        .values_list("occupied", flat=True)
+        .get(pk=mentor.pk)
+    )
+    return load
 
 
 @transaction.atomic
@@ -219,12 +208,6 @@ def offer_is_waiting(offer: MentorOffer) -> bool:
     )
 
 
-def pair_was_ended_badly(*, mentor: MentorProfile, mentee_household_id: int) -> bool:
-    return Pairing.objects.filter(
-        mentor=mentor, mentee_household_id=mentee_household_id, end_reason__in=BAD_ENDINGS
-    ).exists()
-
-
 @transaction.atomic
 def pairing_confirm(
     *,
@@ -245,12 +228,20 @@ def pairing_confirm(
     locked = (
         MentorProfile.objects.select_for_update().select_related("household__postal_code").get(pk=mentor.pk)
     )
-    offer = MentorOffer.objects.select_for_update().select_related("household__postal_code").get(pk=offer.pk)
+    offer = (
+        MentorOffer.objects.select_for_update()
+        .select_related("household__postal_code", "assignment")
+        .get(pk=offer.pk)
+    )
     if offer.answer != OfferAnswer.ACCEPTED:
         raise ValidationError(_("The family has not said yes to a mentor yet."))
     if offer.pairings.filter(status__in=OCCUPYING_STATUSES).exists():
         raise ValidationError(_("The family already has a mentor."))
-    if locked.household_id == offer.household_id:
+    # The engine's hard rules for this one pair (pairing.check_pair), with the places free now.
+    check = pair_check(
+        offer=offer, mentor=locked, free_places=mentor_capacity(mentor=locked) - _occupied(locked)
+    )
+    if check.same_household:
         raise ValidationError(_("A family cannot be its own mentor."))
     if not locked.is_available or locked.assignment.status not in (
         AssignmentStatus.APPROVED,
@@ -258,13 +249,12 @@ def pairing_confirm(
     ):
         raise ValidationError(_("This mentor family does not take new families right now."))
     problems: list[Any] = []
-    if pair_was_ended_badly(mentor=locked, mentee_household_id=offer.household_id):
+    if check.exclusions:
         problems.append(_("these families' earlier pairing ended badly"))
-    limit = settings_for(municipality_id=offer.municipality_id).max_distance_km
-    km = distance_km(locked.household.postal_code, offer.household.postal_code)
-    if km > limit:
+    if check.is_too_far:
         problems.append(
-            _("the distance is %(km)s km, more than %(limit)s km") % {"km": round(km), "limit": limit}
+            _("the distance is %(km)s km, more than %(limit)s km")
+            % {"km": round(check.distance_km), "limit": round(check.distance_limit_km)}
         )
     if problems and not override_reason:
         raise ValidationError(
@@ -273,7 +263,7 @@ def pairing_confirm(
                 % {"problems": "; ".join(str(p) for p in problems)}
             }
         )
-    if _occupied(locked) >= mentor_capacity(mentor=locked):
+    if not check.has_free_place:
         raise CapacityExceeded(
             _("%(mentor)s already has %(n)s families, as many as it takes. Choose another mentor family.")
             % {"mentor": locked.household.name, "n": mentor_capacity(mentor=locked)}

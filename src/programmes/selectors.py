@@ -10,21 +10,55 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.models import AccessAction
 from audit.services import access_log_record
 from meetings.models import Attendance, Event, EventKind
 from meetings.recurrence import STOCKHOLM
 from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
-from programmes.services import eligible_assignees, eligible_mentors, eligible_staff, member_name
 from programmes.sessions import skipped_weeks
-from register.models import Person
+from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
+from register.models import Assignment, Person
 from tenancy.access import owned_or_404
 
 PRESENT, ABSENT, NOT_RECORDED, CANCELLED = "present", "absent", "not_recorded", "cancelled"
+# A user-mentor takes part while the assignment is open and approved (not during recruitment).
+MENTOR_STATUSES = (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
+# Staff who can take part in a programme (administrators run the system, not the work).
+PARTICIPANT_ROLES = (Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR)
+
+
+def eligible_staff(*, municipality_id: str) -> QuerySet[User]:
+    """Active staff of the municipality who can be participants of a staff programme."""
+    return User.objects.filter(municipality_id=municipality_id, is_active=True, role__in=PARTICIPANT_ROLES)
+
+
+def eligible_assignees(*, municipality_id: str) -> QuerySet[Person]:
+    """Persons holding an open assignment themselves or through their household."""
+    own = Assignment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
+    household = Assignment.objects.filter(household=OuterRef("household"), status__in=OPEN_STATUSES)
+    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(own) | Exists(household))
+
+
+def eligible_mentors(*, municipality_id: str) -> QuerySet[Person]:
+    """Persons holding an approved, active or paused user-mentor assignment."""
+    assignment = Assignment.objects.filter(
+        person=OuterRef("pk"), type=AssignmentType.USER_MENTOR, status__in=MENTOR_STATUSES
+    )
+    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(assignment))
+
+
+def holder_name(user: User | None, person: Person | None) -> str:
+    """The display name of a staff member or a person (one of the two kinds of member)."""
+    return str(user if user is not None else person)
+
+
+def member_name(member: CohortMember) -> str:
+    """The member's display name (a staff member's full name or a person's name)."""
+    return holder_name(member.user, member.person)
 
 
 def programme_list(*, user: Any) -> QuerySet[Programme]:

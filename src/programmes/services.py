@@ -15,28 +15,30 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from kernel.records import record_create, record_update
 from meetings.attendance import attendance_record
 from meetings.models import Attendance, Event, EventKind
 from meetings.recurrence import STOCKHOLM
 from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
+from programmes.selectors import (
+    eligible_assignees,
+    eligible_mentors,
+    eligible_staff,
+    holder_name,
+    member_name,
+)
 from programmes.sessions import session_dates
-from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
-from register.models import Assignment, Person
+from register.models import Person
 from tenancy.scope import municipality_of
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20
 DURATION_MIN, DURATION_MAX = 15, 480
-# A user-mentor takes part while the assignment is open and approved (not during recruitment).
-MENTOR_STATUSES = (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
-# Staff who can take part in a programme (administrators run the system, not the work).
-PARTICIPANT_ROLES = (Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR)
 
 PROGRAMME_FIELDS = [
     "name",
@@ -390,30 +392,6 @@ def session_restore(*, by: Any, session: Event, version: int) -> Event:
 # --- Members --------------------------------------------------------------------------------
 
 
-def eligible_staff(*, municipality_id: str) -> QuerySet[User]:
-    """Active staff of the municipality who can be participants of a staff programme."""
-    return User.objects.filter(municipality_id=municipality_id, is_active=True, role__in=PARTICIPANT_ROLES)
-
-
-def eligible_assignees(*, municipality_id: str) -> QuerySet[Person]:
-    """Persons holding an open assignment themselves or through their household."""
-    own = Assignment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
-    household = Assignment.objects.filter(household=OuterRef("household"), status__in=OPEN_STATUSES)
-    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(own) | Exists(household))
-
-
-def eligible_mentors(*, municipality_id: str) -> QuerySet[Person]:
-    """Persons holding an approved, active or paused user-mentor assignment."""
-    assignment = Assignment.objects.filter(
-        person=OuterRef("pk"), type=AssignmentType.USER_MENTOR, status__in=MENTOR_STATUSES
-    )
-    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(assignment))
-
-
-def _member_name(user: User | None, person: Person | None) -> str:
-    return str(user if user is not None else person)
-
-
 def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Person | None) -> None:
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Choose participant or mentor.")})
@@ -422,7 +400,7 @@ def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Pe
     holder = user if user is not None else person
     if getattr(holder, "municipality_id", None) != cohort.municipality_id:
         raise ValidationError(_("Only staff and persons of the cohort's municipality can be members."))
-    name = _member_name(user, person)
+    name = holder_name(user, person)
     if role == MemberRole.MENTOR:
         if person is None:
             raise ValidationError(
@@ -456,7 +434,7 @@ def cohort_member_add(
     if cohort.municipality_id != municipality_id:
         raise ValidationError(_("The cohort belongs to another municipality."))
     _validate_member(cohort=cohort, role=role, user=user, person=person)
-    name = _member_name(user, person)
+    name = holder_name(user, person)
     same = Q(user=user) if user is not None else Q(person=person)
     existing = CohortMember.objects.select_for_update().filter(same, cohort=cohort).first()
     if existing is not None and existing.left_on is None:
@@ -487,11 +465,6 @@ def cohort_member_remove(
     if stored.first() is not None:
         raise ValidationError(_("%(name)s has already left the cohort.") % {"name": member_name(member)})
     return record_update(member, by=by, tracked=MEMBER_FIELDS, values={"left_on": left_on})
-
-
-def member_name(member: CohortMember) -> str:
-    """The member's display name (a staff member's full name or a person's name)."""
-    return _member_name(member.user, member.person)
 
 
 @transaction.atomic

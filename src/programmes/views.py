@@ -205,7 +205,9 @@ def cohort_member_remove(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s has left the cohort.") % {"name": services.member_name(member)})
+        messages.success(
+            request, _("%(name)s has left the cohort.") % {"name": selectors.member_name(member)}
+        )
     return redirect("programmes:cohort_detail", pk=member.cohort_id)
 
 

@@ -46,7 +46,7 @@ from programmes.models import (
     QuestionKind,
     QuestionnaireResponse,
 )
-from programmes.services import member_name
+from programmes.selectors import member_name
 from tenancy.access import owned_or_404
 
 
