@@ -405,7 +405,7 @@ def measures(data: Dataset) -> dict[str, Callable[[], str]]:
     with municipality_scope(CODE):
         person_url = calendar_services.person_feed_url(person=data.person)
         key = calendar_services.calendar_key_for_user(user=data.secretary)
-        series_url = calendar_services.series_feed_url(key=key, series_id=data.series.pk)
+        series_url = calendar_services.group_feed_url(key=key, feed_name="series", group_id=data.series.pk)
     # ALLOWED_HOSTS of the development settings; the feeds need no login.
     feed_client = Client(SERVER_NAME="127.0.0.1")
     staff_client = Client(SERVER_NAME="127.0.0.1")

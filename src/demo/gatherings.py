@@ -46,7 +46,15 @@ from meetings.models import Event, Invitation, InvitationStatus, Series
 from meetings.services import SeriesValues
 from programmes import services
 from programmes.evaluation import services as evaluation_services
-from programmes.models import Cohort, MemberRole, Phase, Programme, QuestionKind, QuestionnaireResponse
+from programmes.models import (
+    Cohort,
+    MemberRole,
+    Phase,
+    Programme,
+    QuestionKind,
+    QuestionnaireResponse,
+    Session,
+)
 from register import services as register_services
 from register.models import Household, Person
 from tenancy.scope import municipality_scope, scopes_disabled
@@ -187,7 +195,7 @@ def _helsingborg(fake: Faker, rng: random.Random, now: datetime.datetime) -> tup
 
 def _cohort_history(by: User, cohort: Cohort, rng: random.Random, now: datetime.datetime) -> None:
     members = list(cohort.members.all())
-    for session in Event.objects.filter(cohort=cohort).order_by("starts_at"):
+    for session in Session.objects.filter(cohort=cohort).order_by("starts_at"):
         if session.starts_at > now:
             continue
         present = {member.pk: rng.random() < 0.86 for member in members}
@@ -202,7 +210,7 @@ def _answers(
     rng: random.Random,
     now: datetime.datetime,
 ) -> None:
-    sessions = list(Event.objects.filter(cohort=cohort).order_by("starts_at"))
+    sessions = list(Session.objects.filter(cohort=cohort).order_by("starts_at"))
     when = sessions[0].starts_at if phase == Phase.BEFORE else sessions[-1].ends_at
     if when > now:
         return
@@ -407,7 +415,7 @@ def demo_gatherings_build(*, seed: int = 20261126) -> GatheringsSummary:
             created=not exists,
             programme=PROGRAMME_NAME,
             cohorts=Cohort.objects.filter(municipality_id=HELSINGBORG).count(),
-            sessions=Event.objects.filter(municipality_id=HELSINGBORG, cohort__isnull=False).count(),
+            sessions=Session.objects.filter(municipality_id=HELSINGBORG).count(),
             series=Series.objects.filter(municipality_id=KARLSTAD).count(),
             meetings=Event.objects.filter(municipality_id=KARLSTAD, series__isnull=False).count(),
             invitations=Invitation.objects.filter(municipality_id=KARLSTAD).count(),

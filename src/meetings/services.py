@@ -534,7 +534,7 @@ def event_move(
         tracked=EVENT_FIELDS,
         values={**fields, "sequence": event.sequence + 1},
         version=version,
-        clean=lambda record: record.full_clean(exclude=["series", "cohort", "municipality"]),
+        clean=lambda record: record.full_clean(exclude=["series", "municipality"]),
     )
     _notify_invitees(event=event, kind=CHANGED)
     return event

@@ -16,9 +16,9 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.models import AccessAction
 from audit.services import access_log_record
-from meetings.models import Attendance, Event, EventKind
+from meetings.models import Attendance
 from meetings.recurrence import STOCKHOLM
-from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
+from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme, Session
 from programmes.sessions import skipped_weeks
 from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
 from register.models import Assignment, Person
@@ -78,12 +78,9 @@ def cohort_get_for(*, user: Any, id: int) -> Cohort:
     return owned_or_404(Cohort.objects.select_related("programme"), user=user, id=id)
 
 
-def session_get_for(*, user: Any, id: int) -> Event:
+def session_get_for(*, user: Any, id: int) -> Session:
     """A programme session (not a network meeting) of the user's municipality; 404 otherwise."""
-    sessions = Event.objects.select_related("cohort__programme").filter(
-        kind=EventKind.SESSION, cohort__isnull=False
-    )
-    return owned_or_404(sessions, user=user, id=id)
+    return owned_or_404(Session.objects.select_related("cohort__programme"), user=user, id=id)
 
 
 def member_get_for(*, user: Any, id: int) -> CohortMember:
@@ -112,7 +109,7 @@ def programme_cohorts(*, programme: Programme) -> QuerySet[Cohort]:
 
 @dataclass(frozen=True)
 class SessionRow:
-    session: Event
+    session: Session
     starts_at: datetime.datetime  # local time in Stockholm
     ends_at: datetime.datetime
     is_moved: bool
@@ -122,7 +119,7 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class GridCell:
-    session: Event
+    session: Session
     state: str  # PRESENT, ABSENT, NOT_RECORDED or CANCELLED
 
 
@@ -142,7 +139,7 @@ class GridRow:
 
 @dataclass(frozen=True)
 class SessionTotal:
-    session: Event
+    session: Session
     present: int
     recorded: int
 
@@ -153,13 +150,13 @@ class SessionTotal:
 
 @dataclass(frozen=True)
 class AttendanceGrid:
-    sessions: list[Event]
+    sessions: list[Session]
     rows: list[GridRow]
     totals: list[SessionTotal]
 
 
-def _sessions(cohort: Cohort) -> list[Event]:
-    return list(Event.objects.filter(cohort=cohort, kind=EventKind.SESSION).order_by("starts_at", "number"))
+def _sessions(cohort: Cohort) -> list[Session]:
+    return list(Session.objects.filter(cohort=cohort).order_by("starts_at", "number"))
 
 
 def _members(cohort: Cohort) -> list[CohortMember]:
@@ -183,11 +180,11 @@ def cohort_attendance_grid(cohort: Cohort) -> AttendanceGrid:
     return _grid(cohort, _sessions(cohort), _members(cohort))
 
 
-def _grid(cohort: Cohort, sessions: list[Event], members: list[CohortMember]) -> AttendanceGrid:
+def _grid(cohort: Cohort, sessions: list[Session], members: list[CohortMember]) -> AttendanceGrid:
     marks: dict[tuple[int, str], bool] = {
         (event_id, _holder(person_id, user_id)): is_present
         for event_id, person_id, user_id, is_present in Attendance.objects.filter(
-            event__cohort=cohort
+            event__session__cohort=cohort
         ).values_list("event_id", "person_id", "user_id", "is_present")
     }
     rows: list[GridRow] = []
@@ -226,7 +223,7 @@ class CohortDetail:
     grid: AttendanceGrid
 
 
-def _session_row(session: Event) -> SessionRow:
+def _session_row(session: Session) -> SessionRow:
     return SessionRow(
         session=session,
         starts_at=timezone.localtime(session.starts_at, STOCKHOLM),
@@ -256,12 +253,12 @@ def cohort_detail(*, user: Any, id: int) -> CohortDetail:
     )
 
 
-def session_detail(*, session: Event) -> SessionRow:
+def session_detail(*, session: Session) -> SessionRow:
     """The session's times in Stockholm, with whether it was moved or has started."""
     return _session_row(session)
 
 
-def session_roll(*, user: Any, session: Event) -> list[tuple[CohortMember, str, bool | None]]:
+def session_roll(*, user: Any, session: Session) -> list[tuple[CohortMember, str, bool | None]]:
     """Who can be marked at the session: members who had not left before it (and anyone
     already marked), with their current mark. Shows names: one access-log row."""
     day = timezone.localtime(session.starts_at, STOCKHOLM).date()
@@ -273,7 +270,7 @@ def session_roll(*, user: Any, session: Event) -> list[tuple[CohortMember, str, 
     }
     roll = [
         (m, member_name(m), marks.get(_holder(m.person_id, m.user_id)))
-        for m in _members(session.cohort)  # type: ignore[arg-type]  # a session always has a cohort
+        for m in _members(session.cohort)
         if m.left_on is None or m.left_on >= day or _holder(m.person_id, m.user_id) in marks
     ]
     access_log_record(

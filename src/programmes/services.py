@@ -2,8 +2,9 @@
 user-visible change: atomic, validated, with its change history written in the
 same transaction; a refusal changes nothing.
 
-A cohort's sessions are ``meetings.Event`` rows of kind "session", generated
-weekly from the first date and skipping Swedish holidays (``programmes.sessions``).
+A cohort's sessions are ``Session`` rows (``meetings.Event`` of kind "session" with
+their cohort), generated weekly from the first date and skipping Swedish holidays
+(``programmes.sessions``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from kernel.records import record_create, record_update
 from meetings.attendance import attendance_record
 from meetings.models import Attendance, Event, EventKind
 from meetings.recurrence import STOCKHOLM
-from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
+from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme, Session
 from programmes.selectors import (
     eligible_assignees,
     eligible_mentors,
@@ -159,7 +160,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
             {"participant_kind": _("The programme already has participants; who they are cannot change.")}
         )
     outside = (
-        Event.objects.filter(cohort__programme=programme, is_cancelled=False)
+        Session.objects.filter(cohort__programme=programme, is_cancelled=False)
         .filter(
             Q(starts_at__lt=local_datetime(values["starts_on"], datetime.time.min))
             | Q(
@@ -245,24 +246,21 @@ def cohort_create(
     cohort.full_clean(exclude=["programme", "created_by"], validate_constraints=False)
     record_create(cohort, by=by, tracked=COHORT_FIELDS)
     length = datetime.timedelta(minutes=cohort.duration_minutes)
-    sessions = []
     for n, day in enumerate(dates, start=1):
         starts_at = local_datetime(day, cohort.start_time)
-        sessions.append(
-            Event(
-                municipality_id=municipality_id,
-                kind=EventKind.SESSION,
-                cohort=cohort,
-                number=n,
-                # Stored in the language of the user who created it, like any text they type.
-                title=gettext("%(cohort)s – session %(n)s") % {"cohort": cohort.name, "n": n},
-                starts_at=starts_at,
-                ends_at=starts_at + length,
-                original_starts_at=starts_at,
-                place=cohort.place,
-            )
+        # One at a time: a session is two rows (its event and itself), which bulk_create cannot write.
+        Session.objects.create(
+            municipality_id=municipality_id,
+            kind=EventKind.SESSION,
+            cohort=cohort,
+            number=n,
+            # Stored in the language of the user who created it, like any text they type.
+            title=gettext("%(cohort)s – session %(n)s") % {"cohort": cohort.name, "n": n},
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+            original_starts_at=starts_at,
+            place=cohort.place,
         )
-    Event.objects.bulk_create(sessions)
     return cohort
 
 
@@ -270,13 +268,13 @@ def _in_period(programme: Programme, day: datetime.date) -> bool:
     return programme.starts_on <= day <= programme.ends_on
 
 
-def _require_session(session: Event) -> None:
-    if session.kind != EventKind.SESSION or session.cohort_id is None:
+def _require_session(session: Session) -> None:
+    if not isinstance(session, Session) or session.kind != EventKind.SESSION:
         raise ValidationError(_("This is not a programme session."))
 
 
 def _check_slot(
-    session: Event, *, programme: Programme, starts_at: datetime.datetime, ends_at: datetime.datetime
+    session: Session, *, programme: Programme, starts_at: datetime.datetime, ends_at: datetime.datetime
 ) -> None:
     """The session must lie inside its programme's period and overlap no other
     session of its cohort that is not cancelled."""
@@ -289,7 +287,7 @@ def _check_slot(
                 code="outside_period",
             )
     clash = (
-        Event.objects.filter(
+        Session.objects.filter(
             cohort_id=session.cohort_id, is_cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
         )
         .exclude(pk=session.pk)
@@ -304,7 +302,7 @@ def _check_slot(
         )
 
 
-def _lock_cohort(session: Event) -> Cohort:
+def _lock_cohort(session: Session) -> Cohort:
     """The session's cohort (with its programme), row-locked: two moves in the same
     cohort at once could otherwise each see the other's old slot as free."""
     return (
@@ -312,7 +310,7 @@ def _lock_cohort(session: Event) -> Cohort:
     )
 
 
-def _session_change(by: Any, session: Event, version: int, fields: dict[str, Any]) -> Event:
+def _session_change(by: Any, session: Session, version: int, fields: dict[str, Any]) -> Session:
     # iCalendar SEQUENCE: calendars replace their copy only when it rises.
     values = {**fields, "sequence": session.sequence + 1}
     return record_update(session, by=by, tracked=SESSION_FIELDS, values=values, version=version)
@@ -322,12 +320,12 @@ def _session_change(by: Any, session: Event, version: int, fields: dict[str, Any
 def session_move(
     *,
     by: Any,
-    session: Event,
+    session: Session,
     version: int,
     starts_at: datetime.datetime,
     duration_minutes: int,
     place: str,
-) -> Event:
+) -> Session:
     """Move one session (and change its length or place). Its original time is kept
     for the calendars; the new time must not overlap another session of the cohort
     nor fall outside the programme's period."""
@@ -359,7 +357,7 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, by: Any, session: Event, version: int, reason: str) -> Event:
+def session_cancel(*, by: Any, session: Session, version: int, reason: str) -> Session:
     """Cancel one session; the others keep their dates. Refused once attendance is recorded."""
     _require_session(session)
     reason = reason.strip()
@@ -379,7 +377,7 @@ def session_cancel(*, by: Any, session: Event, version: int, reason: str) -> Eve
 
 
 @transaction.atomic
-def session_restore(*, by: Any, session: Event, version: int) -> Event:
+def session_restore(*, by: Any, session: Session, version: int) -> Session:
     """Undo a cancellation, if the session's time is still free and inside the period."""
     _require_session(session)
     if not session.is_cancelled:
@@ -468,12 +466,12 @@ def cohort_member_remove(
 
 
 @transaction.atomic
-def session_attendance_record(*, by: Any, session: Event, present: Mapping[int, bool]) -> int:
+def session_attendance_record(*, by: Any, session: Session, present: Mapping[int, bool]) -> int:
     """Mark cohort members present or absent at one session; members not named are
     left as they were. Only members of the session's cohort can be marked."""
     _require_session(session)
     # Read the session under its row lock: a cancellation at the same moment waits for us or wins.
-    locked = Event.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.select_for_update().get(pk=session.pk)
     members = {
         member.pk: member
         for member in CohortMember.objects.filter(cohort_id=locked.cohort_id, pk__in=present)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, requires
 from kernel.forms import form_run_service
-from meetings.models import Event
 from programmes import selectors, services
 from programmes.forms import (
     AttendanceForm,
@@ -25,7 +24,7 @@ from programmes.forms import (
     SessionMoveForm,
     SessionRestoreForm,
 )
-from programmes.models import Cohort, MemberRole, ParticipantKind, Programme
+from programmes.models import Cohort, MemberRole, ParticipantKind, Programme, Session
 
 
 def _status(*forms: Any) -> int:
@@ -214,7 +213,7 @@ def cohort_member_remove(request: StaffRequest, pk: int) -> HttpResponse:
 # --- Sessions --------------------------------------------------------------------------------
 
 
-def _session_page(request: StaffRequest, session: Event, **forms: Any) -> HttpResponse:
+def _session_page(request: StaffRequest, session: Session, **forms: Any) -> HttpResponse:
     row = selectors.session_detail(session=session)
     context = {
         "session": session,

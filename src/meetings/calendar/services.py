@@ -87,9 +87,6 @@ def user_feed_url(*, user: Any) -> str:
     return absolute_url("calendar_public:personal", token=token)
 
 
-def series_feed_url(*, key: CalendarKey, series_id: int) -> str:
-    return absolute_url("calendar_public:series", token=feed_token(key), pk=series_id)
-
-
-def cohort_feed_url(*, key: CalendarKey, cohort_id: int) -> str:
-    return absolute_url("calendar_public:cohort", token=feed_token(key), pk=cohort_id)
+def group_feed_url(*, key: CalendarKey, feed_name: str, group_id: int) -> str:
+    """The absolute URL of one group's feed (``feed_name``: "series", "cohort", …) with the key's secret."""
+    return absolute_url(f"calendar_public:{feed_name}", token=feed_token(key), pk=group_id)

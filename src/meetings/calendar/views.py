@@ -12,17 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import (
-    MEETINGS_VIEW,
-    PROGRAMMES_VIEW,
-    StaffRequest,
-    public,
-    requires,
-    user_has_permission,
-)
-from meetings.calendar import selectors as calendar_selectors
-from meetings.calendar import services as calendar_services
-from meetings.calendar.ical import calendar_bytes, calendar_new, events_add, series_add
+from accounts.permissions import MEETINGS_VIEW, StaffRequest, public, requires, user_has_permission
+from meetings.calendar import selectors, services
+from meetings.calendar.ical import calendar_bytes, calendar_new, events_add
+from meetings.calendar.sources import GroupFeed
 from meetings.models import CalendarKey
 from tenancy.scope import municipality_scope
 
@@ -42,14 +35,14 @@ def _feed_response(token: str, build: Callable[[CalendarKey], icalendar.Calendar
     """Resolve the token inside its municipality's scope and serialise the feed ``build`` makes.
 
     Every failure (malformed token, unknown municipality or secret, inactive user,
-    missing permission, another municipality's series) is the same 404.
+    missing permission, another municipality's group) is the same 404.
     """
-    parts = calendar_services.token_split(token)
+    parts = services.token_split(token)
     if parts is None:
         raise Http404
     code, secret = parts
     with municipality_scope(code):
-        key = calendar_selectors.calendar_key_find(secret=secret)
+        key = selectors.calendar_key_find(secret=secret)
         if key is None or not _key_is_usable(key):
             raise Http404
         calendar = build(key)
@@ -63,10 +56,6 @@ def _feed_response(token: str, build: Callable[[CalendarKey], icalendar.Calendar
     return response
 
 
-def _staff_with(key: CalendarKey, permission: str) -> bool:
-    return key.user_id is not None and user_has_permission(key.user, permission)
-
-
 @public
 @require_GET
 def feed_personal(request: HttpRequest, token: str) -> HttpResponse:
@@ -74,9 +63,9 @@ def feed_personal(request: HttpRequest, token: str) -> HttpResponse:
 
     def build(key: CalendarKey) -> icalendar.Calendar:
         if key.user is not None:
-            events = calendar_selectors.personal_events_for_user(user=key.user)
+            events = selectors.personal_events_for_user(user=key.user)
         else:  # a person's key (_key_is_usable checked it has one)
-            events = calendar_selectors.personal_events_for_person(person_id=key.person_id or 0)
+            events = selectors.personal_events_for_person(person_id=key.person_id or 0)
         calendar = calendar_new(name="bollplank")
         events_add(calendar, events)
         return calendar
@@ -84,76 +73,47 @@ def feed_personal(request: HttpRequest, token: str) -> HttpResponse:
     return _feed_response(token, build)
 
 
-@public
-@require_GET
-def feed_series(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    """One meeting series as a recurring event with its exceptions (staff with MEETINGS_VIEW)."""
+def feed_group(feed: GroupFeed) -> Callable[..., HttpResponse]:
+    """The public view of one kind of group feed: a staff key whose role grants ``feed.permission``."""
 
-    def build(key: CalendarKey) -> icalendar.Calendar | None:
-        if not _staff_with(key, MEETINGS_VIEW):
-            return None
-        found = calendar_selectors.series_feed_get(id=pk)
-        if found is None:
-            return None
-        series, events = found
-        calendar = calendar_new(name=series.title)
-        series_add(calendar, series, events)
-        return calendar
+    @public
+    @require_GET
+    def view(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+        def build(key: CalendarKey) -> icalendar.Calendar | None:
+            if key.user_id is None or not user_has_permission(key.user, feed.permission):
+                return None
+            return feed.calendar(pk)
 
-    return _feed_response(token, build)
+        return _feed_response(token, build)
 
-
-@public
-@require_GET
-def feed_cohort(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    """One cohort's sessions, cancelled ones marked as such (staff with PROGRAMMES_VIEW)."""
-
-    def build(key: CalendarKey) -> icalendar.Calendar | None:
-        if not _staff_with(key, PROGRAMMES_VIEW):
-            return None
-        found = calendar_selectors.cohort_feed_get(id=pk)
-        if found is None:
-            return None
-        cohort, events = found
-        calendar = calendar_new(name=f"{cohort.programme.name} – {cohort.name}")
-        events_add(calendar, events)
-        return calendar
-
-    return _feed_response(token, build)
+    view.__name__ = view.__qualname__ = f"feed_{feed.name}"
+    return view
 
 
 @requires(MEETINGS_VIEW)
 @require_GET
 def calendar_page(request: StaffRequest) -> HttpResponse:
-    """How to subscribe, with the user's own feed address and one per series and cohort."""
-    key = calendar_services.calendar_key_for_user(user=request.user)
-    page = calendar_selectors.calendar_page(
-        user=request.user, with_cohorts=user_has_permission(request.user, PROGRAMMES_VIEW)
-    )
-    series_feeds: list[dict[str, Any]] = [
+    """How to subscribe, with the user's own feed address and one per group (series, cohort)."""
+    key = services.calendar_key_for_user(user=request.user)
+    sections: list[dict[str, Any]] = [
         {
-            "series": series,
-            "id": f"feed-series-{series.pk}",
-            "url": calendar_services.series_feed_url(key=key, series_id=series.pk),
+            "heading": section.feed.heading,
+            "empty": section.feed.empty,
+            "feeds": [
+                {
+                    "id": f"feed-{section.feed.name}-{group_id}",
+                    "label": label,
+                    "url": services.group_feed_url(key=key, feed_name=section.feed.name, group_id=group_id),
+                }
+                for group_id, label in section.groups
+            ],
         }
-        for series in page.series
-    ]
-    cohort_feeds: list[dict[str, Any]] = [
-        {
-            "cohort": cohort,
-            "id": f"feed-cohort-{cohort.pk}",
-            "url": calendar_services.cohort_feed_url(key=key, cohort_id=cohort.pk),
-        }
-        for cohort in page.cohorts
+        for section in selectors.calendar_page(user=request.user)
     ]
     return render(
         request,
         "meetings/calendar.html",
-        {
-            "personal_url": calendar_services.user_feed_url(user=request.user),
-            "series_feeds": series_feeds,
-            "cohort_feeds": cohort_feeds,
-        },
+        {"personal_url": services.user_feed_url(user=request.user), "sections": sections},
     )
 
 
@@ -161,7 +121,7 @@ def calendar_page(request: StaffRequest) -> HttpResponse:
 @require_POST
 def calendar_rotate(request: StaffRequest) -> HttpResponse:
     """Replace the user's secret: every feed address given out before stops working."""
-    calendar_services.calendar_key_rotate(by=request.user, user=request.user)
+    services.calendar_key_rotate(by=request.user, user=request.user)
     messages.success(
         request,
         _(

@@ -167,7 +167,7 @@ def test_cohort_feed_lists_every_session_with_cancelled_ones_marked(client: Clie
     response = client.get(cohort_url(user_token(secretary), cohort))
 
     assert response.status_code == 200
-    events = events_of(cohort=cohort)
+    events = events_of(session__cohort=cohort)
     assert feed_occurrences(response.content, include_cancelled=True) == event_occurrences(events)
     assert feed_occurrences(response.content) == event_occurrences([e for e in events if not e.is_cancelled])
     assert response.content.count(b"STATUS:CANCELLED") == 1
@@ -194,7 +194,7 @@ def test_a_users_personal_feed_has_their_current_groups_and_their_series_only(
     response = client.get(personal_url(user_token(secretary)))
 
     assert response.status_code == 200
-    expected = events_of(series=mine) + events_of(cohort=current)
+    expected = events_of(series=mine) + events_of(session__cohort=current)
     assert feed_occurrences(response.content) == event_occurrences(expected)
     assert b"Chefens" not in response.content
 

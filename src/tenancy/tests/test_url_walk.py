@@ -213,7 +213,7 @@ def _programme_and_meetings(by: Any) -> dict[str, Any]:
         "question": question,
         "cohort": cohort,
         "member": member,
-        "session": Event.objects.filter(cohort=cohort).order_by("starts_at").first(),
+        "session": Event.objects.filter(session__cohort=cohort).order_by("starts_at").first(),
         "series": series,
         "meeting": meeting,
         "invitation": invitation,
