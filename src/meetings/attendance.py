@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from kernel.records import record_create, record_update
 from meetings.models import Attendance, Event
 
@@ -17,7 +17,7 @@ from meetings.models import Attendance, Event
 @transaction.atomic
 def attendance_record(
     *,
-    by: Any,
+    by: User,
     event: Event,
     persons: Mapping[int, bool] | None = None,
     users: Mapping[int, bool] | None = None,

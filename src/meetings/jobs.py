@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -25,6 +24,7 @@ from meetings.calendar.ical import invitation_ics
 from meetings.links import rsvp_link
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
+from register.models import Person
 from tenancy.scope import for_each_municipality, municipality_scope
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ MAIL_LANGUAGE = "sv"
 HORIZON = datetime.timedelta(days=92)
 
 
-def _feed_url(person: Any) -> str:
+def _feed_url(person: Person) -> str:
     from meetings.calendar.services import person_feed_url
 
     return person_feed_url(person=person)

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
@@ -90,7 +91,7 @@ class SeriesValues:
     starts_on: datetime.date
     ends_on: datetime.date
     start_time: datetime.time
-    responsible: Any
+    responsible: User | None
     description: str = ""
     place: str = ""
     video_url: str = ""
@@ -266,7 +267,7 @@ def _renumber(series: Series) -> None:
 
 
 @transaction.atomic
-def series_create(*, by: Any, values: SeriesValues) -> Series:
+def series_create(*, by: User, values: SeriesValues) -> Series:
     """Create a series and plan its meetings (in Europe/Stockholm time) from the rule."""
     municipality_id = municipality_of(by)
     cleaned = _validate_series(municipality_id=municipality_id, values=values)
@@ -300,7 +301,7 @@ def _reach_scope(series: Series) -> Iterator[None]:
 
 
 @transaction.atomic
-def series_update(*, by: Any, series: Series, version: int, values: SeriesValues) -> Series:
+def series_update(*, by: User, series: Series, version: int, values: SeriesValues) -> Series:
     """Change a series; refuses a stale version.
 
     A lower capacity is refused when an upcoming meeting already has more people
@@ -373,7 +374,7 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
     return stored
 
 
-def _replan(*, by: Any, series: Series, upcoming: list[Event], now: datetime.datetime) -> list[Event]:
+def _replan(*, by: User, series: Series, upcoming: list[Event], now: datetime.datetime) -> list[Event]:
     """Re-plan the upcoming meetings after a rule change (see ``series_update``); returns them."""
     new_starts = {
         start.astimezone(datetime.UTC): start
@@ -500,7 +501,7 @@ def _meeting_open(event: Event) -> None:
 @transaction.atomic
 def event_move(
     *,
-    by: Any,
+    by: User,
     event: Event,
     version: int,
     starts_at: datetime.datetime,
@@ -540,7 +541,7 @@ def event_move(
     return event
 
 
-def _cancel(*, by: Any, event: Event, reason: str, version: int) -> None:
+def _cancel(*, by: User, event: Event, reason: str, version: int) -> None:
     """Cancel a meeting (its row locked by the caller) and tell its invitees."""
     record_update(
         event,
@@ -553,7 +554,7 @@ def _cancel(*, by: Any, event: Event, reason: str, version: int) -> None:
 
 
 @transaction.atomic
-def event_cancel(*, by: Any, event: Event, version: int, reason: str) -> Event:
+def event_cancel(*, by: User, event: Event, version: int, reason: str) -> Event:
     """Cancel one meeting; everyone who got the invitation or said yes is told why."""
     _meeting_open(event)
     reason = reason.strip()
@@ -642,7 +643,7 @@ def _invite_in(*, event: Event, series: Series, municipality_id: str) -> Invitat
 
 
 @transaction.atomic
-def event_invitations_create(*, by: Any, event: Event) -> InvitationRun:
+def event_invitations_create(*, by: User, event: Event) -> InvitationRun:
     """Invite the audience now (the "Send invitations" button); the e-mails go out from the worker."""
     _meeting_open(event)
     run = invitations_create_for(event=event)
@@ -745,7 +746,7 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str) -> Invitation:
+def invitation_answer_on_behalf(*, by: User, invitation: Invitation, answer: str) -> Invitation:
     """A secretary records an invitee's answer (e.g. given by phone, or without e-mail)."""
     if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))
@@ -761,7 +762,7 @@ def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str)
 
 
 @transaction.atomic
-def invitation_withdraw(*, by: Any, invitation: Invitation) -> Invitation:
+def invitation_withdraw(*, by: User, invitation: Invitation) -> Invitation:
     """Take back an invitation: its links stop working, and a place it held goes to the waiting list."""
     if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Avg, Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_log_record
 from mentorship.models import (
@@ -44,9 +44,9 @@ def mentor_capacity(*, mentor: MentorProfile) -> int:
     return settings_for(municipality_id=mentor.municipality_id).default_capacity
 
 
-def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
+def mentors_with_load(*, user: User) -> QuerySet[MentorProfile]:
     """The municipality's mentor families with the number of families each has now."""
-    default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
+    default_capacity = settings_for(municipality_id=user.municipality_id or "").default_capacity
     return (
         MentorProfile.objects.filter(municipality_id=user.municipality_id)
         .select_related("household__postal_code", "assignment")
@@ -55,7 +55,7 @@ def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
     )
 
 
-def waiting_offers(*, user: Any) -> QuerySet[MentorOffer]:
+def waiting_offers(*, user: User) -> QuerySet[MentorOffer]:
     """Families that said yes and have no mentor yet, longest waiting first."""
     occupying = Pairing.objects.filter(offer=OuterRef("pk"), status__in=OCCUPYING_STATUSES)
     return (
@@ -66,7 +66,7 @@ def waiting_offers(*, user: Any) -> QuerySet[MentorOffer]:
     )
 
 
-def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
+def open_offers(*, user: User) -> QuerySet[MentorOffer]:
     """Offers not answered yet, or answered "later"."""
     return (
         MentorOffer.objects.filter(
@@ -77,21 +77,21 @@ def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
     )
 
 
-def offer_get_for(*, user: Any, id: int) -> MentorOffer:
+def offer_get_for(*, user: User, id: int) -> MentorOffer:
     """The offer if it is the user's municipality's; 404 otherwise (missing or forbidden alike)."""
     return owned_or_404(
         MentorOffer.objects.select_related("household__postal_code", "assignment"), user=user, id=id
     )
 
 
-def mentor_get_for(*, user: Any, id: int) -> MentorProfile:
+def mentor_get_for(*, user: User, id: int) -> MentorProfile:
     """The mentor family if it is the user's municipality's; 404 otherwise."""
     return owned_or_404(
         MentorProfile.objects.select_related("household__postal_code", "assignment"), user=user, id=id
     )
 
 
-def pairing_get_for(*, user: Any, id: int) -> Pairing:
+def pairing_get_for(*, user: User, id: int) -> Pairing:
     """The pairing if it is the user's municipality's; 404 otherwise."""
     joined = Pairing.objects.select_related(
         "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
@@ -99,7 +99,7 @@ def pairing_get_for(*, user: Any, id: int) -> Pairing:
     return owned_or_404(joined, user=user, id=id)
 
 
-def pairing_detail(*, user: Any, id: int) -> Pairing:
+def pairing_detail(*, user: User, id: int) -> Pairing:
     """A pairing with its check-ins and surveys; writes one access-log row."""
     pairing = pairing_get_for(user=user, id=id)
     access_log_record(
@@ -108,7 +108,7 @@ def pairing_detail(*, user: Any, id: int) -> Pairing:
     return pairing
 
 
-def pairing_list(*, user: Any, status: str = "") -> QuerySet[Pairing]:
+def pairing_list(*, user: User, status: str = "") -> QuerySet[Pairing]:
     queryset = Pairing.objects.filter(municipality_id=user.municipality_id).select_related(
         "mentor__household", "mentee_household"
     )
@@ -132,10 +132,10 @@ class Overview:
     survey_mean_rating: float | None
 
 
-def mentorship_overview(*, user: Any, today: datetime.date | None = None) -> Overview:
+def mentorship_overview(*, user: User, today: datetime.date | None = None) -> Overview:
     """The municipality's mentorship in numbers, computed in the database."""
     today = today or timezone.localdate()
-    default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
+    default_capacity = settings_for(municipality_id=user.municipality_id or "").default_capacity
     totals = (
         MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True)
         .with_load(default_capacity=default_capacity)

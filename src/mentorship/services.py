@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from kernel.records import record_create, record_update
 from mentorship.links import SurveyLinkInvalid
 from mentorship.models import (
@@ -53,7 +54,7 @@ PROFILE_FIELDS = [
 @transaction.atomic
 def mentor_profile_save(
     *,
-    by: Any,
+    by: User,
     assignment: Assignment,
     capacity: int | None,
     age_groups: list[str],
@@ -96,7 +97,10 @@ def mentor_profile_save(
             values=values,
             clean=lambda record: record.full_clean(validate_constraints=False),
         )
-    members = list(assignment.household.members.filter(pk__in=mentor_person_ids))  # type: ignore[union-attr]
+    household = assignment.household
+    if household is None:  # checked above: a mentor family is a household
+        raise ValidationError(_("Only a household with a mentor-family assignment can be a mentor family."))
+    members = list(household.members.filter(pk__in=mentor_person_ids))
     if len(members) != len(set(mentor_person_ids)):
         raise ValidationError({"mentors": _("The mentors must be members of the household.")})
     profile.mentors.set(members)
@@ -116,7 +120,9 @@ def _occupied(mentor: MentorProfile) -> int:
 
 
 @transaction.atomic
-def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferSource.REQUEST) -> MentorOffer:
+def mentor_offer_create(
+    *, by: User, assignment: Assignment, source: str = OfferSource.REQUEST
+) -> MentorOffer:
     """Offer a mentor to an approved (or active) foster or emergency home."""
     if assignment.type not in MENTEE_TYPES or assignment.household_id is None:
         raise ValidationError(_("A mentor is offered to foster homes and emergency homes."))
@@ -152,7 +158,7 @@ def _age_groups_for(assignment: Assignment) -> list[str]:
     return [code for code, start, end in groups if start <= high and low <= end]
 
 
-def offer_on_approval(*, by: Any, assignment: Assignment, from_status: str, to_status: str) -> None:
+def offer_on_approval(*, by: User, assignment: Assignment, from_status: str, to_status: str) -> None:
     """Hook: every foster or emergency home that becomes approved is offered a mentor."""
     if to_status != AssignmentStatus.APPROVED or assignment.type not in MENTEE_TYPES:
         return
@@ -162,7 +168,7 @@ def offer_on_approval(*, by: Any, assignment: Assignment, from_status: str, to_s
 
 
 @transaction.atomic
-def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
+def mentor_offer_answer(*, by: User, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
     """Record the family's answer to the offer."""
     if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
         raise ValidationError({"answer": _("Choose the family's answer.")})
@@ -178,7 +184,7 @@ def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: in
 @transaction.atomic
 def mentor_offer_update_needs(
     *,
-    by: Any,
+    by: User,
     offer: MentorOffer,
     version: int,
     age_groups: list[str],
@@ -211,7 +217,7 @@ def offer_is_waiting(offer: MentorOffer) -> bool:
 @transaction.atomic
 def pairing_confirm(
     *,
-    by: Any,
+    by: User,
     offer: MentorOffer,
     mentor: MentorProfile,
     override_reason: str = "",
@@ -301,13 +307,13 @@ PAIRING_FIELDS = [
 ]
 
 
-def _pairing_change(by: Any, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
+def _pairing_change(by: User, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
     return record_update(pairing, by=by, tracked=PAIRING_FIELDS, values=fields, version=version)
 
 
 @transaction.atomic
 def pairing_book_introduction(
-    *, by: Any, pairing: Pairing, version: int, at: datetime.datetime, place: str, secretary: Any
+    *, by: User, pairing: Pairing, version: int, at: datetime.datetime, place: str, secretary: User | None
 ) -> Pairing:
     """Book the first meeting, held with a secretary present."""
     if pairing.status not in (PairingStatus.PROPOSED, PairingStatus.INTRODUCTION_BOOKED):
@@ -331,7 +337,7 @@ def pairing_book_introduction(
 
 @transaction.atomic
 def pairing_record_introduction(
-    *, by: Any, pairing: Pairing, version: int, held_on: datetime.date, mentor_fit: str, mentee_fit: str
+    *, by: User, pairing: Pairing, version: int, held_on: datetime.date, mentor_fit: str, mentee_fit: str
 ) -> Pairing:
     """Record the introduction. Both families say how the fit feels; "not a fit" ends the
     pairing and the family waits for a new proposal; otherwise the pairing is active and
@@ -362,7 +368,7 @@ def pairing_record_introduction(
 
 
 @transaction.atomic
-def pairing_end(*, by: Any, pairing: Pairing, version: int, reason: str, note: str = "") -> Pairing:
+def pairing_end(*, by: User, pairing: Pairing, version: int, reason: str, note: str = "") -> Pairing:
     """End a pairing; there is no end date otherwise, so ending always asks why."""
     if pairing.status == PairingStatus.ENDED:
         raise ValidationError(_("The pairing has already ended."))
@@ -386,7 +392,7 @@ def pairing_end(*, by: Any, pairing: Pairing, version: int, reason: str, note: s
 
 @transaction.atomic
 def check_in_record(
-    *, by: Any, pairing: Pairing, held_on: datetime.date, mood: str, needs_support: bool, note: str = ""
+    *, by: User, pairing: Pairing, held_on: datetime.date, mood: str, needs_support: bool, note: str = ""
 ) -> CheckIn:
     """Log a light check-in with the families."""
     if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.INTRODUCTION_BOOKED):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 import pairing as engine
+from accounts.models import User
 from mentorship.models import (
     BAD_ENDINGS,
     AgeGroup,
@@ -197,16 +198,16 @@ def describe(reasons: tuple[Any, ...]) -> list[str]:
     return text
 
 
-def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10) -> list[Suggestion]:
+def mentor_suggestions(*, user: User, offer: MentorOffer, limit: int | None = 10) -> list[Suggestion]:
     """Mentor families ranked for one waiting family, best first, each with its reasons."""
-    mentors = _available_mentors(user.municipality_id)
+    mentors = _available_mentors(user.municipality_id or "")
     if not mentors:
         return []
     by_id = {m.pk: m for m in mentors}
     ranked = engine.rank_providers(
         _seeker(offer),
         [_provider(m) for m in mentors],
-        weights=weights_for(municipality_id=user.municipality_id),
+        weights=weights_for(municipality_id=user.municipality_id or ""),
         exclusions=_exclusions([offer], mentors),
         preferences=_preferences([offer]),
         limit=limit,
@@ -216,16 +217,16 @@ def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10)
     ]
 
 
-def mentorship_batch_proposal(*, user: Any, method: str = "optimal") -> BatchProposal:
+def mentorship_batch_proposal(*, user: User, method: str = "optimal") -> BatchProposal:
     """A proposal for every waiting family at once: optimal (fewest unmatched, then lowest cost) or stable."""
     offers = list(waiting_offers(user=user))
-    mentors = _available_mentors(user.municipality_id)
+    mentors = _available_mentors(user.municipality_id or "")
     if not offers or not mentors:
         return BatchProposal(pairs=[], unmatched=offers, total_cost=0.0, blocking_pairs=0, method=method)
     graph = engine.build_candidate_graph(
         [_seeker(o) for o in offers],
         [_provider(m) for m in mentors],
-        weights=weights_for(municipality_id=user.municipality_id),
+        weights=weights_for(municipality_id=user.municipality_id or ""),
         exclusions=_exclusions(offers, mentors),
         preferences=_preferences(offers),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -61,29 +60,29 @@ def member_name(member: CohortMember) -> str:
     return holder_name(member.user, member.person)
 
 
-def programme_list(*, user: Any) -> QuerySet[Programme]:
+def programme_list(*, user: User) -> QuerySet[Programme]:
     """The municipality's programmes with how many cohorts each has."""
     return Programme.objects.filter(municipality_id=user.municipality_id).annotate(
         cohort_count=Count("cohorts")
     )
 
 
-def programme_get_for(*, user: Any, id: int) -> Programme:
+def programme_get_for(*, user: User, id: int) -> Programme:
     """The programme if it is the user's municipality's; 404 otherwise."""
     return owned_or_404(Programme, user=user, id=id)
 
 
-def cohort_get_for(*, user: Any, id: int) -> Cohort:
+def cohort_get_for(*, user: User, id: int) -> Cohort:
     """The cohort (with its programme) if it is the user's municipality's; 404 otherwise."""
     return owned_or_404(Cohort.objects.select_related("programme"), user=user, id=id)
 
 
-def session_get_for(*, user: Any, id: int) -> Session:
+def session_get_for(*, user: User, id: int) -> Session:
     """A programme session (not a network meeting) of the user's municipality; 404 otherwise."""
     return owned_or_404(Session.objects.select_related("cohort__programme"), user=user, id=id)
 
 
-def member_get_for(*, user: Any, id: int) -> CohortMember:
+def member_get_for(*, user: User, id: int) -> CohortMember:
     """A cohort member of the user's municipality; 404 otherwise."""
     return owned_or_404(CohortMember.objects.select_related("cohort", "user", "person"), user=user, id=id)
 
@@ -234,7 +233,7 @@ def _session_row(session: Session) -> SessionRow:
     )
 
 
-def cohort_detail(*, user: Any, id: int) -> CohortDetail:
+def cohort_detail(*, user: User, id: int) -> CohortDetail:
     """The cohort page: sessions (moved and cancelled marked, holidays skipped noted),
     members and the attendance grid. Shows names, so it writes one access-log row."""
     cohort = cohort_get_for(user=user, id=id)
@@ -258,7 +257,7 @@ def session_detail(*, session: Session) -> SessionRow:
     return _session_row(session)
 
 
-def session_roll(*, user: Any, session: Session) -> list[tuple[CohortMember, str, bool | None]]:
+def session_roll(*, user: User, session: Session) -> list[tuple[CohortMember, str, bool | None]]:
     """Who can be marked at the session: members who had not left before it (and anyone
     already marked), with their current mark. Shows names: one access-log row."""
     day = timezone.localtime(session.starts_at, STOCKHOLM).date()

@@ -106,7 +106,7 @@ def _validate_programme(values: Mapping[str, Any]) -> None:
 @transaction.atomic
 def programme_create(
     *,
-    by: Any,
+    by: User,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -143,7 +143,7 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, by: Any, programme: Programme, version: int, **changes: Any) -> Programme:
+def programme_update(*, by: User, programme: Programme, version: int, **changes: Any) -> Programme:
     """Change a programme's description, shape or period; refuses a stale version, a
     period that would leave a planned session outside it, and a change of participant
     kind once participants are enrolled."""
@@ -194,7 +194,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
 @transaction.atomic
 def cohort_create(
     *,
-    by: Any,
+    by: User,
     programme: Programme,
     name: str,
     starts_on: datetime.date,
@@ -310,7 +310,7 @@ def _lock_cohort(session: Session) -> Cohort:
     )
 
 
-def _session_change(by: Any, session: Session, version: int, fields: dict[str, Any]) -> Session:
+def _session_change(by: User, session: Session, version: int, fields: dict[str, Any]) -> Session:
     # iCalendar SEQUENCE: calendars replace their copy only when it rises.
     values = {**fields, "sequence": session.sequence + 1}
     return record_update(session, by=by, tracked=SESSION_FIELDS, values=values, version=version)
@@ -319,7 +319,7 @@ def _session_change(by: Any, session: Session, version: int, fields: dict[str, A
 @transaction.atomic
 def session_move(
     *,
-    by: Any,
+    by: User,
     session: Session,
     version: int,
     starts_at: datetime.datetime,
@@ -357,7 +357,7 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, by: Any, session: Session, version: int, reason: str) -> Session:
+def session_cancel(*, by: User, session: Session, version: int, reason: str) -> Session:
     """Cancel one session; the others keep their dates. Refused once attendance is recorded."""
     _require_session(session)
     reason = reason.strip()
@@ -377,7 +377,7 @@ def session_cancel(*, by: Any, session: Session, version: int, reason: str) -> S
 
 
 @transaction.atomic
-def session_restore(*, by: Any, session: Session, version: int) -> Session:
+def session_restore(*, by: User, session: Session, version: int) -> Session:
     """Undo a cancellation, if the session's time is still free and inside the period."""
     _require_session(session)
     if not session.is_cancelled:
@@ -423,7 +423,7 @@ def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Pe
 
 @transaction.atomic
 def cohort_member_add(
-    *, by: Any, cohort: Cohort, role: str, user: User | None = None, person: Person | None = None
+    *, by: User, cohort: Cohort, role: str, user: User | None = None, person: Person | None = None
 ) -> CohortMember:
     """Add a participant or a mentor to a cohort. Participants are staff or assignees
     as the programme says; mentors hold a user-mentor assignment. A member who left
@@ -454,7 +454,7 @@ def cohort_member_add(
 
 @transaction.atomic
 def cohort_member_remove(
-    *, by: Any, member: CohortMember, left_on: datetime.date | None = None
+    *, by: User, member: CohortMember, left_on: datetime.date | None = None
 ) -> CohortMember:
     """Record that a member left the cohort; their attendance so far is kept."""
     left_on = left_on or timezone.localdate()
@@ -466,7 +466,7 @@ def cohort_member_remove(
 
 
 @transaction.atomic
-def session_attendance_record(*, by: Any, session: Session, present: Mapping[int, bool]) -> int:
+def session_attendance_record(*, by: User, session: Session, present: Mapping[int, bool]) -> int:
     """Mark cohort members present or absent at one session; members not named are
     left as they were. Only members of the session's cohort can be marked."""
     _require_session(session)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -159,11 +161,11 @@ class AssignmentForm(forms.Form):
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, holder: str, secretaries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, holder: str, secretaries: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         types = HOUSEHOLD_TYPES if holder == "household" else PERSON_TYPES
-        self.fields["type"].choices = [(t.value, t.label) for t in AssignmentType if t in types]  # type: ignore[attr-defined]
-        self.fields["responsible_secretary"].queryset = secretaries  # type: ignore[attr-defined]
+        self.fields["type"].choices = [(t.value, t.label) for t in AssignmentType if t in types]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
+        self.fields["responsible_secretary"].queryset = secretaries  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
@@ -197,7 +199,7 @@ class TransitionForm(VersionedForm):
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
             (status, AssignmentStatus(status).label) for status in allowed_transitions(current_status)
         ]
 
@@ -238,9 +240,9 @@ class RegisterFilterForm(forms.Form):
         help_text=_("Start of a postal code, or a place."),
     )
 
-    def __init__(self, *args: Any, secretaries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, secretaries: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["secretary"].choices = [  # type: ignore[attr-defined]
+        self.fields["secretary"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
             ("", _("Anyone")),
             ("none", _("Nobody")),
             *[(str(user.pk), str(user)) for user in secretaries],

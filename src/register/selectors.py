@@ -120,7 +120,8 @@ def assignee_export_rows(*, user: User, filters: RegisterFilters) -> list[dict[s
     rows = []
     for assignment in assignee_search(user=user, filters=filters):
         holder_protected = _holder_is_protected(assignment)
-        postal = assignment.household.postal_code if assignment.household else assignment.person.postal_code  # type: ignore[union-attr]
+        holder = assignment.household or assignment.person
+        postal = holder.postal_code if holder is not None else None
         rows.append(
             {
                 "holder": str(assignment.household or assignment.person),
@@ -260,7 +261,7 @@ def person_detail(*, user: User, id: int) -> PersonDetail:
     person = person_get_for(user=user, id=id)
     assignments = list(_assignments_with_history().filter(person=person))
     protected = person.has_protected_identity or (
-        person.household_id is not None and household_is_protected(household=person.household)  # type: ignore[arg-type]
+        person.household is not None and household_is_protected(household=person.household)
     )
     may_see = not protected or is_responsible_for(user=user, person=person)
     refs = [("register.person", person.pk)] + [("register.assignment", a.pk) for a in assignments]

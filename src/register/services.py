@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from geo.models import PostalCode
 from kernel.records import record_create, record_update, save_versioned
 from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, EndReason, is_allowed_transition
@@ -71,7 +72,7 @@ def _check_unique_national_id(*, municipality_id: str, national_id: str, exclude
 @transaction.atomic
 def household_create(
     *,
-    by: Any,
+    by: User,
     name: str,
     postal_code: PostalCode,
     street_address: str = "",
@@ -92,7 +93,7 @@ def household_create(
 
 
 @transaction.atomic
-def household_update(*, by: Any, household: Household, version: int, **changes: Any) -> Household:
+def household_update(*, by: User, household: Household, version: int, **changes: Any) -> Household:
     """Change a household's details; refuses a change based on a stale version."""
     for name in changes:
         if name not in HOUSEHOLD_FIELDS:
@@ -110,7 +111,7 @@ def household_update(*, by: Any, household: Household, version: int, **changes: 
 @transaction.atomic
 def person_create(
     *,
-    by: Any,
+    by: User,
     first_name: str,
     last_name: str,
     household: Household | None = None,
@@ -145,7 +146,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, by: Any, person: Person, version: int, **changes: Any) -> Person:
+def person_update(*, by: User, person: Person, version: int, **changes: Any) -> Person:
     """Change a person's details; refuses a change based on a stale version."""
     values: dict[str, Any] = {}
     for name, value in changes.items():
@@ -190,11 +191,11 @@ def _validate_assignment(assignment: Assignment) -> None:
 @transaction.atomic
 def assignment_create(
     *,
-    by: Any,
+    by: User,
     type: str,
     household: Household | None = None,
     person: Person | None = None,
-    responsible_secretary: Any = None,
+    responsible_secretary: User | None = None,
     is_externally_contracted: bool = False,
     capacity: int | None = None,
     age_min: int | None = None,
@@ -244,7 +245,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_update(*, by: Any, assignment: Assignment, version: int, **changes: Any) -> Assignment:
+def assignment_update(*, by: User, assignment: Assignment, version: int, **changes: Any) -> Assignment:
     """Change an assignment's terms (not its status; see assignment_transition)."""
     for name in changes:
         if name not in ASSIGNMENT_FIELDS:
@@ -268,7 +269,7 @@ def assignment_update(*, by: Any, assignment: Assignment, version: int, **change
 @transaction.atomic
 def assignment_transition(
     *,
-    by: Any,
+    by: User,
     assignment: Assignment,
     to_status: str,
     version: int,

@@ -13,10 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import change_log_record
 from kernel.links import absolute_url
 from meetings.models import CalendarKey
+from register.models import Person
+from tenancy.scope import municipality_of
 
 TOKEN_SEPARATOR = "."  # noqa: S105  # a separator, not a password
 
@@ -38,18 +41,18 @@ def _get_or_create(*, municipality_id: str, **owner: Any) -> CalendarKey:
         return CalendarKey.objects.get(**owner)
 
 
-def calendar_key_for_user(*, user: Any) -> CalendarKey:
+def calendar_key_for_user(*, user: User) -> CalendarKey:
     """The staff member's calendar key, created on first use (in the user's municipality)."""
-    return _get_or_create(municipality_id=user.municipality_id, user=user)
+    return _get_or_create(municipality_id=municipality_of(user), user=user)
 
 
-def calendar_key_for_person(*, person: Any) -> CalendarKey:
+def calendar_key_for_person(*, person: Person) -> CalendarKey:
     """The invited person's calendar key, created on first use (in the person's municipality)."""
     return _get_or_create(municipality_id=person.municipality_id, person=person)
 
 
 @transaction.atomic
-def calendar_key_rotate(*, by: Any, user: Any) -> CalendarKey:
+def calendar_key_rotate(*, by: User, user: User) -> CalendarKey:
     """Give the user a new secret: every feed URL made with the old one stops working at once."""
     key = calendar_key_for_user(user=user)
     key = CalendarKey.objects.select_for_update().get(pk=key.pk)
@@ -75,13 +78,13 @@ def token_split(token: str) -> tuple[str, str] | None:
     return code, secret
 
 
-def person_feed_url(*, person: Any) -> str:
+def person_feed_url(*, person: Person) -> str:
     """The absolute URL of the person's own calendar feed (meetings they are invited to, sessions)."""
     token = feed_token(calendar_key_for_person(person=person))
     return absolute_url("calendar_public:personal", token=token)
 
 
-def user_feed_url(*, user: Any) -> str:
+def user_feed_url(*, user: User) -> str:
     """The absolute URL of the staff member's own calendar feed."""
     token = feed_token(calendar_key_for_user(user=user))
     return absolute_url("calendar_public:personal", token=token)

@@ -67,7 +67,7 @@ class EvaluationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, cohorts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kohort"].choices = [("", _("All cohorts")), *[(str(c.pk), c.name) for c in cohorts]]  # type: ignore[attr-defined]
+        self.fields["kohort"].choices = [("", _("All cohorts")), *[(str(c.pk), c.name) for c in cohorts]]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
 
     def role(self) -> str:
         """The role counted: a member role, or "" for everyone."""

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_log_record
 from programmes.evaluation.links import questionnaire_link
@@ -72,7 +73,7 @@ def send_has_given_up(response: QuestionnaireResponse) -> bool:
     return response.sent_at is None and limit > 0 and response.send_attempts >= limit
 
 
-def question_get_for(*, user: Any, id: int) -> Question:
+def question_get_for(*, user: User, id: int) -> Question:
     """The question with its programme, if it is the user's municipality's; else 404."""
     return owned_or_404(Question.objects.select_related("programme"), user=user, id=id)
 
@@ -393,7 +394,7 @@ def _member_questionnaire(
     return MemberQuestionnaire(phase=phase, response=response, state=state, link=link)
 
 
-def cohort_questionnaires(*, user: Any, cohort: Cohort) -> list[MemberRow]:
+def cohort_questionnaires(*, user: User, cohort: Cohort) -> list[MemberRow]:
     """Each member of the cohort (current first) with where their before and after
     questionnaires stand; writes one access-log row (names are shown)."""
     members = (
@@ -452,7 +453,7 @@ class ExportTable:
 _PHASE_ORDER = {Phase.BEFORE.value: 0, Phase.AFTER.value: 1}
 
 
-def evaluation_export(*, user: Any, programme: Programme, include_free_text: bool) -> ExportTable:
+def evaluation_export(*, user: User, programme: Programme, include_free_text: bool) -> ExportTable:
     """Every answered questionnaire of the programme as one row: pseudonym, cohort, role,
     phase, answer date and one column per question. No names, addresses or ids; free
     text only when asked for (it may name people). Writes one access-log row."""

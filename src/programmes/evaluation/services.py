@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from jobs.services import job_enqueue
 from kernel.records import record_create, record_delete, record_update
 from programmes.evaluation.links import QuestionnaireLinkInvalid
@@ -58,7 +59,7 @@ def _clean_labels(kind: str, low_label: str, high_label: str) -> tuple[str, str]
 @transaction.atomic
 def question_add(
     *,
-    by: Any,
+    by: User,
     programme: Programme,
     text: str,
     kind: str = QuestionKind.LIKERT,
@@ -87,7 +88,7 @@ def question_add(
 
 @transaction.atomic
 def question_update(
-    *, by: Any, question: Question, text: str, low_label: str = "", high_label: str = ""
+    *, by: User, question: Question, text: str, low_label: str = "", high_label: str = ""
 ) -> Question:
     """Change a question's wording, only while nobody has answered it."""
     locked = _locked_question(question)
@@ -111,7 +112,7 @@ def question_update(
 
 
 @transaction.atomic
-def question_remove(*, by: Any, question: Question) -> None:
+def question_remove(*, by: User, question: Question) -> None:
     """Remove a question nobody has answered; one with answers can only be retired."""
     locked = _locked_question(question)
     if _question_has_answers(locked):
@@ -122,7 +123,7 @@ def question_remove(*, by: Any, question: Question) -> None:
 
 
 @transaction.atomic
-def question_set_active(*, by: Any, question: Question, is_active: bool) -> Question:
+def question_set_active(*, by: User, question: Question, is_active: bool) -> Question:
     """Retire a question (no longer asked, its answers kept) or ask it again."""
     locked = _locked_question(question)
     if locked.is_active == is_active:
@@ -131,7 +132,7 @@ def question_set_active(*, by: Any, question: Question, is_active: bool) -> Ques
 
 
 @transaction.atomic
-def question_move(*, by: Any, question: Question, up: bool) -> Question:
+def question_move(*, by: User, question: Question, up: bool) -> Question:
     """Move a question one step up or down in the questionnaire (positions stay 1..n)."""
     ordered = list(
         Question.objects.select_for_update()
@@ -158,7 +159,9 @@ class SendOutcome:
 
 
 @transaction.atomic
-def questionnaires_send(*, by: Any, cohort: Cohort, phase: str, include_mentors: bool = False) -> SendOutcome:
+def questionnaires_send(
+    *, by: User, cohort: Cohort, phase: str, include_mentors: bool = False
+) -> SendOutcome:
     """Give every current member (participants; mentors if asked) the phase's questionnaire
     and queue its e-mail.
 
