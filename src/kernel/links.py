@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,7 @@ class Claim(Protocol):
 
 
 ClaimT = TypeVar("ClaimT", bound=Claim)
+ClaimT_co = TypeVar("ClaimT_co", bound=Claim, covariant=True)
 Target = TypeVar("Target")
 
 
@@ -90,21 +91,82 @@ class SignedLink(Generic[ClaimT]):
             raise self.refused() from None
 
 
+class ObjectClaim(NamedTuple):
+    """What a link naming one municipality-owned object says: its id and its municipality."""
+
+    object_id: int
+    municipality_id: str
+
+    @property
+    def municipality_ids(self) -> tuple[str, ...]:
+        return (self.municipality_id,)
+
+
+class Owned(Protocol):
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def municipality_id(self) -> str: ...
+
+
+class ObjectLink:
+    """A signed link to one municipality-owned object (a survey, a questionnaire): the token
+    is ``{key: id, "m": municipality}``, the address the view ``viewname`` with it."""
+
+    def __init__(
+        self,
+        *,
+        salt: str,
+        key: str,
+        viewname: str,
+        refused: type[LinkRefused] = LinkRefused,
+        max_age: datetime.timedelta | None = None,
+        expired_message: Any = LINK_NOT_VALID,
+    ) -> None:
+        self.key = key
+        self.viewname = viewname
+        self.signed = SignedLink(
+            salt=salt, read=self._read, refused=refused, max_age=max_age, expired_message=expired_message
+        )
+
+    def _read(self, data: Mapping[str, Any]) -> ObjectClaim:
+        return ObjectClaim(int(data[self.key]), str(data["m"]))
+
+    def token(self, owned: Owned) -> str:
+        """The signed token naming the object and its municipality (no personal data)."""
+        return self.signed.token({self.key: owned.pk, "m": owned.municipality_id})
+
+    def verify(self, token: str) -> ObjectClaim:
+        """The object's id and municipality in a token; raises the link's ``refused``."""
+        return self.signed.verify(token)
+
+    def url(self, owned: Owned) -> str:
+        """The absolute address a person opens the object at, without logging in."""
+        return absolute_url(self.viewname, token=self.token(owned))
+
+
+class Verifies(Protocol[ClaimT_co]):
+    def verify(self, token: str) -> ClaimT_co: ...
+
+
 def public_link_view(
     request: HttpRequest,
     token: str,
     *,
-    link: SignedLink[ClaimT],
-    closed_template: str,
+    link: Verifies[ClaimT],
+    closed_template: str | None,
     fetch: Callable[[ClaimT], Target],
     page: Callable[[Target], HttpResponse],
 ) -> HttpResponse:
-    """Serve a signed link: verify ``token``, enter the scope of the municipalities it names,
-    ``fetch`` the object it names, and render ``page`` for it; all inside that scope.
+    """Serve a link that works without logging in: verify ``token``, enter the scope of the
+    municipalities it names, ``fetch`` the object it names, and render ``page`` for it;
+    all inside that scope.
 
     ``fetch`` and ``page`` refuse by raising :class:`LinkRefused` (a missing object, an
     answered questionnaire, a service's refusal): the person sees ``closed_template``
-    with the message, and nothing is changed.
+    with the message, and nothing is changed. Without a template (a calendar program
+    reads the link, not a person) every refusal is the same ``Http404``.
     """
     try:
         claim = link.verify(token)
@@ -112,4 +174,6 @@ def public_link_view(
         with municipality_scope(*claim.municipality_ids):
             return page(fetch(claim))
     except LinkRefused as refused:
+        if closed_template is None:
+            raise Http404 from None
         return render(request, closed_template, {"message": refused.message}, status=refused.status)

@@ -21,10 +21,10 @@ from jobs.mail import email_deliver, email_send_counted
 from meetings import services
 from meetings.audience import invitation_email
 from meetings.calendar.ical import invitation_ics
+from meetings.calendar.links import person_feed_url
 from meetings.links import rsvp_link
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
-from register.models import Person
 from tenancy.scope import for_each_municipality, municipality_scope
 
 logger = logging.getLogger(__name__)
@@ -35,12 +35,6 @@ ICS_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
 MAIL_LANGUAGE = "sv"
 # Looks far enough ahead for the longest invitation window (90 days).
 HORIZON = datetime.timedelta(days=92)
-
-
-def _feed_url(person: Person) -> str:
-    from meetings.calendar.services import person_feed_url
-
-    return person_feed_url(person=person)
 
 
 def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlternatives:
@@ -54,7 +48,7 @@ def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlterna
             "event": event,
             "series": event.series,
             "link": rsvp_link(invitation),
-            "feed_url": _feed_url(invitation.person),
+            "feed_url": person_feed_url(person=invitation.person),
         }
         subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
         body = render_to_string("meetings/email/body.txt", context)

@@ -19,7 +19,7 @@ from accounts.permissions import (
     requires,
 )
 from kernel.forms import form_run_service
-from kernel.links import public_link_view
+from kernel.links import ObjectClaim, public_link_view
 from mentorship import selectors, services
 from mentorship.forms import (
     CheckInForm,
@@ -32,7 +32,7 @@ from mentorship.forms import (
     OfferNeedsForm,
     SurveyForm,
 )
-from mentorship.links import SURVEY_LINK, SurveyClaim, SurveyLinkInvalid
+from mentorship.links import SURVEY_LINK, SurveyLinkInvalid
 from mentorship.models import FollowUpSurvey, MentorProfile
 from mentorship.suggestions import mentor_suggestions, mentorship_batch_proposal
 from register import selectors as register_selectors
@@ -405,8 +405,8 @@ def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
     return _pairing_page(request, pk, end_form=form)
 
 
-def _open_survey(claim: SurveyClaim) -> FollowUpSurvey:
-    survey = FollowUpSurvey.objects.filter(pk=claim.survey_id).first()
+def _open_survey(claim: ObjectClaim) -> FollowUpSurvey:
+    survey = FollowUpSurvey.objects.filter(pk=claim.object_id).first()
     if survey is None:
         raise SurveyLinkInvalid(_("The survey no longer exists."), status=404)
     if survey.answered_at is not None:

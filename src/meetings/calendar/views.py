@@ -7,17 +7,18 @@ from typing import Any
 
 import icalendar
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import MEETINGS_VIEW, StaffRequest, public, requires, user_has_permission
-from meetings.calendar import selectors, services
+from kernel.links import LinkRefused, public_link_view
+from meetings.calendar import links, selectors, services
 from meetings.calendar.ical import calendar_bytes, calendar_new, events_add
+from meetings.calendar.links import FEED_TOKENS, FeedClaim
 from meetings.calendar.sources import GroupFeed
 from meetings.models import CalendarKey
-from tenancy.scope import municipality_scope
 
 # Calendar programs poll; a proxy must never share one person's feed with another.
 FEED_CACHE_CONTROL = "private, max-age=900"
@@ -31,29 +32,32 @@ def _key_is_usable(key: CalendarKey) -> bool:
     return bool(user is not None and user.is_active and user.municipality_id == key.municipality_id)
 
 
-def _feed_response(token: str, build: Callable[[CalendarKey], icalendar.Calendar | None]) -> HttpResponse:
+def _feed_response(
+    request: HttpRequest, token: str, build: Callable[[CalendarKey], icalendar.Calendar | None]
+) -> HttpResponse:
     """Resolve the token inside its municipality's scope and serialise the feed ``build`` makes.
 
     Every failure (malformed token, unknown municipality or secret, inactive user,
     missing permission, another municipality's group) is the same 404.
     """
-    parts = services.token_split(token)
-    if parts is None:
-        raise Http404
-    code, secret = parts
-    with municipality_scope(code):
-        key = selectors.calendar_key_find(secret=secret)
+
+    def fetch(claim: FeedClaim) -> CalendarKey:
+        key = selectors.calendar_key_find(secret=claim.secret)
         if key is None or not _key_is_usable(key):
-            raise Http404
+            raise LinkRefused(status=404)
+        return key
+
+    def page(key: CalendarKey) -> HttpResponse:
         calendar = build(key)
         if calendar is None:
-            raise Http404
-        body = calendar_bytes(calendar)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = FEED_CACHE_CONTROL
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+            raise LinkRefused(status=404)
+        response = HttpResponse(calendar_bytes(calendar), content_type="text/calendar; charset=utf-8")
+        response["Cache-Control"] = FEED_CACHE_CONTROL
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return public_link_view(request, token, link=FEED_TOKENS, closed_template=None, fetch=fetch, page=page)
 
 
 @public
@@ -70,7 +74,7 @@ def feed_personal(request: HttpRequest, token: str) -> HttpResponse:
         events_add(calendar, events)
         return calendar
 
-    return _feed_response(token, build)
+    return _feed_response(request, token, build)
 
 
 def feed_group(feed: GroupFeed) -> Callable[..., HttpResponse]:
@@ -84,7 +88,7 @@ def feed_group(feed: GroupFeed) -> Callable[..., HttpResponse]:
                 return None
             return feed.calendar(pk)
 
-        return _feed_response(token, build)
+        return _feed_response(request, token, build)
 
     view.__name__ = view.__qualname__ = f"feed_{feed.name}"
     return view
@@ -103,7 +107,7 @@ def calendar_page(request: StaffRequest) -> HttpResponse:
                 {
                     "id": f"feed-{section.feed.name}-{group_id}",
                     "label": label,
-                    "url": services.group_feed_url(key=key, feed_name=section.feed.name, group_id=group_id),
+                    "url": links.group_feed_url(key=key, feed_name=section.feed.name, group_id=group_id),
                 }
                 for group_id, label in section.groups
             ],
@@ -113,7 +117,7 @@ def calendar_page(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "meetings/calendar.html",
-        {"personal_url": services.user_feed_url(user=request.user), "sections": sections},
+        {"personal_url": links.user_feed_url(user=request.user), "sections": sections},
     )
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from kernel.links import LinkRefused, SignedLink, absolute_url
+from kernel.links import LinkRefused, ObjectClaim, ObjectLink
 from programmes.models import QuestionnaireResponse
 
 QUESTIONNAIRE_SALT = "programmes.questionnaire"
@@ -19,22 +17,10 @@ class QuestionnaireLinkInvalid(LinkRefused):
     """The link was tampered with, has expired, or the questionnaire is answered already."""
 
 
-class QuestionnaireClaim(NamedTuple):
-    response_id: int
-    municipality_id: str
-
-    @property
-    def municipality_ids(self) -> tuple[str, ...]:
-        return (self.municipality_id,)
-
-
-def _read(data: Mapping[str, Any]) -> QuestionnaireClaim:
-    return QuestionnaireClaim(int(data["r"]), str(data["m"]))
-
-
-QUESTIONNAIRE_LINK = SignedLink(
+QUESTIONNAIRE_LINK = ObjectLink(
     salt=QUESTIONNAIRE_SALT,
-    read=_read,
+    key="r",
+    viewname="programmes_public:questionnaire_answer",
     refused=QuestionnaireLinkInvalid,
     max_age=QUESTIONNAIRE_LINK_MAX_AGE,
     expired_message=_(
@@ -45,14 +31,14 @@ QUESTIONNAIRE_LINK = SignedLink(
 
 def questionnaire_token(response: QuestionnaireResponse) -> str:
     """A signed, expiring token naming the questionnaire and its municipality (no personal data)."""
-    return QUESTIONNAIRE_LINK.token({"r": response.pk, "m": response.municipality_id})
+    return QUESTIONNAIRE_LINK.token(response)
 
 
-def questionnaire_from_token(token: str) -> QuestionnaireClaim:
+def questionnaire_from_token(token: str) -> ObjectClaim:
     """The response id and municipality in a link; raises QuestionnaireLinkInvalid."""
     return QUESTIONNAIRE_LINK.verify(token)
 
 
 def questionnaire_link(response: QuestionnaireResponse) -> str:
     """The absolute link a member answers through, without logging in."""
-    return absolute_url("programmes_public:questionnaire_answer", token=questionnaire_token(response))
+    return QUESTIONNAIRE_LINK.url(response)

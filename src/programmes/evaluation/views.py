@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, public, requires
 from kernel.forms import form_run_service
-from kernel.links import public_link_view
+from kernel.links import ObjectClaim, public_link_view
 from programmes import selectors as programme_selectors
 from programmes.evaluation import selectors, services
 from programmes.evaluation.forms import (
@@ -31,7 +31,7 @@ from programmes.evaluation.forms import (
     QuestionnaireForm,
     SendForm,
 )
-from programmes.evaluation.links import QUESTIONNAIRE_LINK, QuestionnaireClaim, QuestionnaireLinkInvalid
+from programmes.evaluation.links import QUESTIONNAIRE_LINK, QuestionnaireLinkInvalid
 from programmes.models import Phase, Question, QuestionKind, QuestionnaireResponse
 
 # --- The chart: a dot plot of the means, drawn on the server (no script needed) ----
@@ -356,8 +356,8 @@ class _Questionnaire:
     questions: list[Question]
 
 
-def _open_questionnaire(claim: QuestionnaireClaim) -> _Questionnaire:
-    response = selectors.questionnaire_for_answer(response_id=claim.response_id)
+def _open_questionnaire(claim: ObjectClaim) -> _Questionnaire:
+    response = selectors.questionnaire_for_answer(response_id=claim.object_id)
     if response is None:
         raise QuestionnaireLinkInvalid(_("This questionnaire no longer exists."), status=404)
     if response.answered_at is not None:
