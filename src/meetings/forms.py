@@ -13,7 +13,7 @@ from accounts.models import User
 from geo.models import Municipality
 from kernel.forms import VersionedForm
 from meetings.models import Frequency, Series, Weekday, WeekOfMonth
-from meetings.services import NO, YES, SeriesValues
+from meetings.services import NO, SERIES_FIELDS, YES, SeriesValues
 from register.domain import AssignmentType
 from register.models import Household
 
@@ -138,26 +138,11 @@ class SeriesForm(forms.Form):
 
     @staticmethod
     def initial_for(series: Series) -> dict[str, Any]:
+        # The series' own values; its relations are given as ids below.
         initial: dict[str, Any] = {
             name: getattr(series, name)
-            for name in [
-                "title",
-                "description",
-                "place",
-                "video_url",
-                "capacity",
-                "frequency",
-                "interval",
-                "weekday",
-                "week_of_month",
-                "starts_on",
-                "ends_on",
-                "start_time",
-                "duration_minutes",
-                "invite_days_before",
-                "remind_days_before",
-                "audience_types",
-            ]
+            for name in SERIES_FIELDS
+            if name not in ("hub_household", "responsible")
         }
         initial.update(
             responsible=series.responsible_id,
