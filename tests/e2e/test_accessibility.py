@@ -113,7 +113,7 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
     with municipality_scope(HELSINGBORG):
         programme = Programme.objects.get()
         cohort = Cohort.objects.get(name="Höstgruppen 2026")
-        session = Event.objects.filter(cohort=cohort).order_by("starts_at").first()
+        session = Event.objects.filter(session__cohort=cohort).order_by("starts_at").first()
         evaluation_services.questionnaires_send(by=coordinator, cohort=cohort, phase="after")
         response = QuestionnaireResponse.objects.filter(phase="after").first()
         assert session is not None and response is not None
