@@ -40,14 +40,18 @@ def email_deliver(message: EmailMessage) -> None:
         raise RuntimeError("The mail backend did not accept the message.")
 
 
+def redacted(text: str, *, max_length: int) -> str:
+    """``text`` without e-mail addresses or personal identity numbers, at most ``max_length`` long."""
+    text = _PERSONAL_NUMBER.sub("[…]", _EMAIL_ADDRESS.sub("[…]", text))
+    return text[: max_length - 1] + "…" if len(text) > max_length else text
+
+
 def send_error_line(error: BaseException) -> str:
     """One short line naming the error, without e-mail addresses or personal identity numbers."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    summary = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    summary = _PERSONAL_NUMBER.sub("[…]", _EMAIL_ADDRESS.sub("[…]", summary))
-    if len(summary) > ERROR_MAX_LENGTH:
-        summary = summary[: ERROR_MAX_LENGTH - 1] + "…"
-    return summary
+    return redacted(
+        f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__, max_length=ERROR_MAX_LENGTH
+    )
 
 
 def email_send_counted(*, row: QuerySet[Any], build: Callable[[], EmailMessage]) -> None:
