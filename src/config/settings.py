@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "meetings",
     "programmes",
     "insights",
+    # The top layer: demo data, which may import every app (and no app imports it).
+    "demo",
 ]
 
 MIDDLEWARE = [

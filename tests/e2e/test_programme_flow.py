@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role, User
-from programmes import evaluation_services
 from programmes import services as programme_services
+from programmes.evaluation import services as evaluation_services
 from programmes.models import Programme
 from tenancy.scope import municipality_scope
 

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from accounts.models import User
-from meetings import ical
+from meetings.calendar import ical
 from meetings.models import Event, Series
 from meetings.recurrence import STOCKHOLM
 from meetings.tests.calendar_data import (

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role, User
-from programmes import evaluation_services
 from programmes import services as programme_services
+from programmes.evaluation import services as evaluation_services
 from programmes.models import Cohort, CohortMember, Programme, Question, QuestionnaireResponse
 from tenancy.scope import municipality_scope
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from audit.models import AccessLogEntry
-from programmes.evaluation_selectors import member_pseudonym
+from programmes.evaluation.selectors import member_pseudonym
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from programmes import evaluation_services as services
-from programmes.evaluation_selectors import (
+from programmes.evaluation import services
+from programmes.evaluation.selectors import (
     MIN_ANSWERS_SHOWN,
     PhaseStats,
     evaluation_comparison,

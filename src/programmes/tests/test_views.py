@@ -15,15 +15,15 @@ from audit.models import AccessLogEntry
 from meetings.models import Attendance, Event, Series
 from meetings.recurrence import STOCKHOLM
 from programmes import services
-from programmes.models import Cohort, CohortMember, Programme
+from programmes.models import Cohort, CohortMember, Programme, Session
 from tenancy.scope import municipality_scope
 
 YEAR_2026 = {"starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
 
 
-def _sessions(cohort: Cohort) -> list[Event]:
+def _sessions(cohort: Cohort) -> list[Session]:
     with municipality_scope(cohort.municipality_id):
-        return list(Event.objects.filter(cohort=cohort).order_by("number"))
+        return list(Session.objects.filter(cohort=cohort).order_by("number"))
 
 
 def _programme_post(**overrides: Any) -> dict[str, Any]:

@@ -170,8 +170,8 @@ def _programme_and_meetings(by: Any) -> dict[str, Any]:
 
     from meetings import services as meeting_services
     from meetings.models import Event, Invitation
-    from programmes import evaluation_services
     from programmes import services as programme_services
+    from programmes.evaluation import services as evaluation_services
 
     today = timezone.localdate()
     programme = programme_services.programme_create(
@@ -213,7 +213,7 @@ def _programme_and_meetings(by: Any) -> dict[str, Any]:
         "question": question,
         "cohort": cohort,
         "member": member,
-        "session": Event.objects.filter(cohort=cohort).order_by("starts_at").first(),
+        "session": Event.objects.filter(session__cohort=cohort).order_by("starts_at").first(),
         "series": series,
         "meeting": meeting,
         "invitation": invitation,
