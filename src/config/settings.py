@@ -234,7 +234,6 @@ LOGGING = {
 }
 
 
-
 def _public_base_url() -> str:
     """The address the public reaches the service at: BOLLPLANK_BASE_URL, checked.
 
@@ -253,10 +252,11 @@ def _public_base_url() -> str:
         # The local demo's own default address; scripts/demo sets it from DEMO_ADDR.
         return "http://127.0.0.1:8000"
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+    has_path = parts.path not in {"", "/"} or parts.query or parts.fragment
+    if parts.scheme not in {"http", "https"} or not parts.hostname or has_path:
         raise RuntimeError(
             f"BOLLPLANK_BASE_URL={value!r} is not an address like https://bollplank.kommun.se "
-            "(scheme and host, optionally a port and a path prefix)"
+            "(scheme and host name, optionally a port; no path)"
         )
     if IS_PRODUCTION and parts.scheme != "https":
         raise RuntimeError(
@@ -266,7 +266,7 @@ def _public_base_url() -> str:
     return value.rstrip("/")
 
 
-# The public address (scheme, host, optional port and path prefix, no trailing slash).
+# The public address (scheme, host, optional port; no trailing slash).
 # Absolute links (e-mails, calendar feeds) start with it; the iCalendar UIDs use its host.
 BOLLPLANK_BASE_URL = _public_base_url()
 
