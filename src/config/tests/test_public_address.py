@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from jobs.mail import absolute_url
-from meetings.ical import _domain
+from kernel.links import absolute_url
+from meetings.calendar.ical import _domain
 
 SRC = Path(__file__).resolve().parents[2]
 PRODUCTION = {
