@@ -399,13 +399,14 @@ def measures(data: Dataset) -> dict[str, Callable[[], str]]:
     from django.test import Client
 
     from insights import selectors as insights
-    from meetings import calendar_services
+    from meetings.calendar import links as calendar_links
+    from meetings.calendar import services as calendar_services
     from tenancy.scope import municipality_scope
 
     with municipality_scope(CODE):
-        person_url = calendar_services.person_feed_url(person=data.person)
+        person_url = calendar_links.person_feed_url(person=data.person)
         key = calendar_services.calendar_key_for_user(user=data.secretary)
-        series_url = calendar_services.series_feed_url(key=key, series_id=data.series.pk)
+        series_url = calendar_links.group_feed_url(key=key, feed_name="series", group_id=data.series.pk)
     # ALLOWED_HOSTS of the development settings; the feeds need no login.
     feed_client = Client(SERVER_NAME="127.0.0.1")
     staff_client = Client(SERVER_NAME="127.0.0.1")

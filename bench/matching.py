@@ -231,7 +231,7 @@ def library_preferences(
 
 def run_library(state: dict[str, Any]) -> tuple[dict[str, Any], np.ndarray | None]:
     # The PyPI library, not our engine; it ships no type hints.
-    from matching.games import HospitalResident  # type: ignore[import-untyped]
+    from matching.games import HospitalResident  # type: ignore[import-untyped]  # the matching library ships no type hints
 
     graph = state["graph"]
     resident_prefs, hospital_prefs, capacities = library_preferences(graph)
@@ -516,7 +516,7 @@ def check_targets(records: list[dict[str, Any]]) -> list[str]:
         if "speedup_vs_matching_library" in engine:
             lines.append(
                 f"speed at {size:,}: engine {engine['seconds']:.3f} s vs matching library "
-                f"{_by(records, size, 'matching_library')['seconds']:.3f} s = "  # type: ignore[index]
+                f"{_by(records, size, 'matching_library')['seconds']:.3f} s = "  # type: ignore[index]  # _by returns a record dict or None; the library ran at this size
                 f"{engine['speedup_vs_matching_library']}x"
             )
     big = _by(records, 100_000, "engine")

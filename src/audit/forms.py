@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
 class LogFilterForm(forms.Form):
@@ -13,9 +16,9 @@ class LogFilterForm(forms.Form):
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", _("Everyone")), *[(str(u.pk), str(u)) for u in staff]]  # type: ignore[attr-defined]
+        self.fields["user"].choices = [("", _("Everyone")), *[(str(u.pk), str(u)) for u in staff]]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from audit.models import AccessLogEntry, ChangeLogEntry, SecurityEvent
 
 
 def access_log_list(
     *,
-    user: Any,
+    user: User,
     user_id: int | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -24,7 +25,7 @@ def access_log_list(
 
 def change_log_list(
     *,
-    user: Any,
+    user: User,
     user_id: int | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -48,7 +49,7 @@ def _filter(
 
 def security_log_list(
     *,
-    user: Any,
+    user: User,
     user_id: int | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from accounts.models import User
 from audit.context import current_client_address
 from audit.models import AccessAction, AccessLogEntry, ChangeAction, ChangeLogEntry, SecurityEvent
 from tenancy.scope import municipality_scope
@@ -20,7 +21,7 @@ def _label(instance: models.Model) -> str:
 
 def access_log_record(
     *,
-    by: Any,
+    by: User,
     action: AccessAction,
     municipality_id: str,
     instance: models.Model | None = None,
@@ -64,7 +65,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def change_log_record(
     *,
-    by: Any,
+    by: User,
     instance: models.Model,
     action: ChangeAction,
     before: dict[str, Any],

@@ -13,7 +13,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
@@ -25,7 +25,7 @@ from audit.models import AccessAction
 from audit.services import access_log_record
 from meetings.models import Attendance, Event, EventKind, Invitation, InvitationStatus, Series
 from meetings.recurrence import STOCKHOLM
-from programmes.models import Cohort, CohortMember
+from programmes.models import Cohort, CohortMember, Session
 from register.domain import HOUSEHOLD_TYPES, AssignmentStatus
 from register.models import Assignment, Household, Person
 
@@ -143,7 +143,10 @@ class AttendanceOverview:
     cohorts: list[CohortAttendance]
 
 
-def _held(queryset: QuerySet[Event], period: Period, now: datetime.datetime) -> QuerySet[Event]:
+Held = TypeVar("Held", bound=Event)
+
+
+def _held(queryset: QuerySet[Held], period: Period, now: datetime.datetime) -> QuerySet[Held]:
     start, end = period.bounds()
     return queryset.filter(starts_at__gte=start, starts_at__lt=min(end, now))
 
@@ -206,9 +209,7 @@ def cohort_attendance(
     present against the members who had not left by the session's day. Two queries."""
     code = user.municipality_id or ""
     sessions = list(
-        _held(
-            Event.objects.filter(municipality_id=code, kind=EventKind.SESSION), period, now or timezone.now()
-        )
+        _held(Session.objects.filter(municipality_id=code), period, now or timezone.now())
         .select_related("cohort__programme")
         .annotate(
             n_present=Count(
@@ -227,8 +228,6 @@ def cohort_attendance(
     by_cohort: dict[int, CohortAttendance] = {}
     for event in sessions:
         cohort = event.cohort
-        if cohort is None:  # the check constraint: a session always has its cohort
-            continue
         day = event.starts_at.astimezone(STOCKHOLM).date()
         members = sum(1 for left_on in leaving[cohort.pk] if left_on is None or left_on > day)
         row = by_cohort.setdefault(cohort.pk, CohortAttendance(cohort=cohort, sessions=[]))

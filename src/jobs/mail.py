@@ -13,11 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -34,11 +32,6 @@ class EmailNotSent(RuntimeError):
     """The mail server did not take the message; the text names no address."""
 
 
-def absolute_url(viewname: str, **kwargs: Any) -> str:
-    """A link that works outside the browser (e-mail, calendar programs): BOLLPLANK_BASE_URL + path."""
-    return str(settings.BOLLPLANK_BASE_URL).rstrip("/") + reverse(viewname, kwargs=kwargs or None)
-
-
 def email_deliver(message: EmailMessage) -> None:
     """Send now; raises when the backend does not accept the message."""
     # fail_silently=False: a refused message must raise, or the broker would
@@ -47,14 +40,18 @@ def email_deliver(message: EmailMessage) -> None:
         raise RuntimeError("The mail backend did not accept the message.")
 
 
+def redacted(text: str, *, max_length: int) -> str:
+    """``text`` without e-mail addresses or personal identity numbers, at most ``max_length`` long."""
+    text = _PERSONAL_NUMBER.sub("[…]", _EMAIL_ADDRESS.sub("[…]", text))
+    return text[: max_length - 1] + "…" if len(text) > max_length else text
+
+
 def send_error_line(error: BaseException) -> str:
     """One short line naming the error, without e-mail addresses or personal identity numbers."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    summary = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    summary = _PERSONAL_NUMBER.sub("[…]", _EMAIL_ADDRESS.sub("[…]", summary))
-    if len(summary) > ERROR_MAX_LENGTH:
-        summary = summary[: ERROR_MAX_LENGTH - 1] + "…"
-    return summary
+    return redacted(
+        f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__, max_length=ERROR_MAX_LENGTH
+    )
 
 
 def email_send_counted(*, row: QuerySet[Any], build: Callable[[], EmailMessage]) -> None:

@@ -6,7 +6,6 @@ personal data, and the overview is not limited to the administrator's municipali
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,13 +14,10 @@ from django_q.brokers import get_broker  # type: ignore[import-untyped]  # djang
 from django_q.conf import Conf  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.models import Failure, OrmQ, Success  # type: ignore[import-untyped]  # django-q2 ships no type hints
 
+from jobs.mail import redacted
+
 ERROR_MAX_LENGTH = 300
 RECENT_SUCCESS_WINDOW = timedelta(hours=24)
-
-# Error text is shown; e-mail addresses and personal identity numbers in it are not
-# (an SMTP refusal quotes the recipient).
-_EMAIL_ADDRESS = re.compile(r"[^\s@<>()\[\]'\",;:]+@[^\s@<>()\[\]'\",;:]+")
-_PERSONAL_NUMBER = re.compile(r"\b(?:\d{2})?\d{6}[-+]?\d{4}\b")
 
 
 @dataclass(frozen=True)
@@ -69,12 +65,7 @@ def _error_summary(result: object) -> str:
     if not isinstance(result, str):
         return ""
     lines = [line.strip() for line in result.splitlines() if line.strip()]
-    summary = lines[-1] if lines else ""
-    summary = _EMAIL_ADDRESS.sub("[…]", summary)
-    summary = _PERSONAL_NUMBER.sub("[…]", summary)
-    if len(summary) > ERROR_MAX_LENGTH:
-        summary = summary[: ERROR_MAX_LENGTH - 1] + "…"
-    return summary
+    return redacted(lines[-1] if lines else "", max_length=ERROR_MAX_LENGTH)
 
 
 def _queued_jobs(*, limit: int) -> tuple[list[QueuedJob], int]:

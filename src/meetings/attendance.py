@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ChangeAction
-from audit.services import change_log_record
+from accounts.models import User
+from kernel.records import record_create, record_update
 from meetings.models import Attendance, Event
 
 
 @transaction.atomic
 def attendance_record(
     *,
-    by: Any,
+    by: User,
     event: Event,
     persons: Mapping[int, bool] | None = None,
     users: Mapping[int, bool] | None = None,
@@ -45,7 +44,7 @@ def attendance_record(
     for (person_id, user_id), is_present in marks:
         row = existing.get((person_id, user_id))
         if row is None:
-            row = Attendance.objects.create(
+            row = Attendance(
                 municipality_id=event.municipality_id,
                 event=event,
                 person_id=person_id,
@@ -53,19 +52,10 @@ def attendance_record(
                 is_present=is_present,
                 recorded_by=by,
             )
-            change_log_record(
-                by=by, instance=row, action=ChangeAction.CREATE, before={}, after={"is_present": is_present}
-            )
+            record_create(row, by=by, tracked=["is_present"])
         elif row.is_present != is_present:
-            row.is_present = is_present
-            row.recorded_by = by
-            row.save(update_fields=["is_present", "recorded_by", "recorded_at"])
-            change_log_record(
-                by=by,
-                instance=row,
-                action=ChangeAction.UPDATE,
-                before={"is_present": not is_present},
-                after={"is_present": is_present},
+            record_update(
+                row, by=by, tracked=["is_present"], values={"is_present": is_present, "recorded_by": by}
             )
         else:
             continue

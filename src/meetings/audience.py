@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from geo.models import Municipality
-from meetings.models import Series
+from meetings.models import Invitation, Series
 from register.domain import AssignmentStatus
 from register.models import Person
 
@@ -93,3 +93,9 @@ def audience_persons(*, series: Series, municipality_id: str) -> list[Person]:
 def invitee_email(*, person: Person, household_email: str = "") -> str:
     """Where the invitation goes: the person's own address, else the household's."""
     return person.email or household_email
+
+
+def invitation_email(invitation: Invitation) -> str:
+    """The address the invitee's e-mail goes to ("" when none); read by jobs, never shown."""
+    household = invitation.household
+    return invitee_email(person=invitation.person, household_email=household.email if household else "")

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import User
+from geo.models import Municipality
+from kernel.forms import VersionedForm
 from meetings.models import Frequency, Series, Weekday, WeekOfMonth
-from meetings.services import NO, YES, SeriesValues
+from meetings.services import NO, SERIES_FIELDS, YES, SeriesValues
 from register.domain import AssignmentType
+from register.models import Household
 
 TYPES, CONSTELLATION = "types", "constellation"
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -32,10 +37,6 @@ class HouseholdsField(forms.ModelMultipleChoiceField):
 
 def _date() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class SeriesForm(forms.Form):
@@ -136,36 +137,26 @@ class SeriesForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, responsible: Any, municipalities: Any, households: Any, **kwargs: Any
+        self,
+        *args: Any,
+        responsible: QuerySet[User],
+        municipalities: QuerySet[Municipality],
+        households: QuerySet[Household],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = responsible  # type: ignore[attr-defined]
-        self.fields["audience_municipalities"].queryset = municipalities  # type: ignore[attr-defined]
-        self.fields["hub_household"].queryset = households  # type: ignore[attr-defined]
-        self.fields["satellite_households"].queryset = households  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = responsible  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
+        self.fields["audience_municipalities"].queryset = municipalities  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
+        self.fields["hub_household"].queryset = households  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
+        self.fields["satellite_households"].queryset = households  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
 
     @staticmethod
     def initial_for(series: Series) -> dict[str, Any]:
+        # The series' own values; its relations are given as ids below.
         initial: dict[str, Any] = {
             name: getattr(series, name)
-            for name in [
-                "title",
-                "description",
-                "place",
-                "video_url",
-                "capacity",
-                "frequency",
-                "interval",
-                "weekday",
-                "week_of_month",
-                "starts_on",
-                "ends_on",
-                "start_time",
-                "duration_minutes",
-                "invite_days_before",
-                "remind_days_before",
-                "audience_types",
-            ]
+            for name in SERIES_FIELDS
+            if name not in ("hub_household", "responsible")
         }
         initial.update(
             responsible=series.responsible_id,

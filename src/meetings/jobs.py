@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -20,10 +19,13 @@ from django.utils import timezone, translation
 
 from jobs.mail import email_deliver, email_send_counted
 from meetings import services
-from meetings.ical import invitation_ics
+from meetings.audience import invitation_email
+from meetings.calendar.ical import invitation_ics
+from meetings.calendar.links import person_feed_url
+from meetings.links import rsvp_link
 from meetings.models import Event, EventKind, Invitation, InvitationStatus
 from meetings.recurrence import STOCKHOLM
-from tenancy.scope import municipality_scope, scopes_disabled
+from tenancy.scope import for_each_municipality, municipality_scope
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +35,6 @@ ICS_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
 MAIL_LANGUAGE = "sv"
 # Looks far enough ahead for the longest invitation window (90 days).
 HORIZON = datetime.timedelta(days=92)
-
-
-def _feed_url(person: Any) -> str:
-    from meetings.calendar_services import person_feed_url
-
-    return person_feed_url(person=person)
 
 
 def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlternatives:
@@ -51,8 +47,8 @@ def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlterna
             "person": invitation.person,
             "event": event,
             "series": event.series,
-            "link": services.rsvp_link(invitation),
-            "feed_url": _feed_url(invitation.person),
+            "link": rsvp_link(invitation),
+            "feed_url": person_feed_url(person=invitation.person),
         }
         subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
         body = render_to_string("meetings/email/body.txt", context)
@@ -83,7 +79,7 @@ def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
                 or event.starts_at <= timezone.now()
             ):
                 return "not needed"
-            address = services.invitation_email(invitation)
+            address = invitation_email(invitation)
             if not address:
                 return "no address"
         # The attempt is counted (committed) before sending: a failed one shows on the meeting page.
@@ -120,7 +116,7 @@ def invitation_notify(
         )
         if invitation is None or not _notice_needed(invitation, kind=kind, sequence=sequence):
             return "not needed"
-        address = services.invitation_email(invitation)
+        address = invitation_email(invitation)
         if not address:
             return "no address"
         email_deliver(_message(invitation=invitation, kind=kind, to=address))
@@ -174,19 +170,14 @@ def meetings_daily(*, today: str | None = None) -> dict[str, int]:
     now = timezone.now()
     waiting = Q(invitations_queued_at__isnull=True) | Q(reminders_queued_at__isnull=True)
     upcoming = Q(kind=EventKind.MEETING, is_cancelled=False, starts_at__gt=now, starts_at__lt=now + HORIZON)
-    # The job walks every organising municipality; it reads only ids here, then works inside each scope.
-    with scopes_disabled():
-        organisers = sorted(
-            set(Event.objects.filter(upcoming, waiting).values_list("municipality_id", flat=True))
-        )
     done = {"invited": 0, "reminded": 0}
-    for code in organisers:
-        with municipality_scope(code):
-            events = list(
-                Event.objects.filter(upcoming, waiting, municipality_id=code)
-                .select_related("series")
-                .order_by("starts_at")
-            )
+
+    def organise(code: str) -> None:
+        events = list(
+            Event.objects.filter(upcoming, waiting, municipality_id=code)
+            .select_related("series")
+            .order_by("starts_at")
+        )
         for event in events:
             series = event.series
             if series is None:
@@ -196,4 +187,7 @@ def meetings_daily(*, today: str | None = None) -> dict[str, int]:
                 done["invited"] += invitations_create(event_id=event.pk, municipality_id=code)
             if event.reminders_queued_at is None and days_left <= series.remind_days_before:
                 done["reminded"] += _reminders_queue(event_id=event.pk, municipality_id=code)
+
+    # Every organising municipality in turn, each inside its own scope.
+    for_each_municipality(lambda: Event.objects.filter(upcoming, waiting), organise)
     return done

@@ -1,6 +1,7 @@
 """Events and who comes to them: recurring network meetings (samtalsträffar,
-constellation meetings) and, through ``Event.cohort``, the sessions of group
-programmes. One event and attendance model serves both, so attendance rates,
+constellation meetings) and the sessions of group programmes (``programmes.Session``
+is an ``Event`` with its cohort: programmes owns that link, so this app never refers
+to programmes). One event and attendance model serves both, so attendance rates,
 calendar feeds and the "not seen in six months" warning read one table.
 
 Times are stored in UTC (``USE_TZ``) and shown, generated and exported in
@@ -113,14 +114,11 @@ class EventKind(models.TextChoices):
 
 
 class Event(MunicipalityOwned):
-    """One meeting of a series or one session of a programme cohort."""
+    """One meeting of a series, or one session of a programme cohort (then its
+    ``programmes.Session`` row, which extends this one, names the cohort)."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=EventKind.choices)
     series = models.ForeignKey(Series, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    # A string reference: programmes imports meetings, never the other way round.
-    cohort = models.ForeignKey(
-        "programmes.Cohort", on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
-    )
     # 1-based position in its series or cohort ("session 3 of 8").
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=160)
@@ -147,10 +145,11 @@ class Event(MunicipalityOwned):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
+            # A meeting belongs to a series; a session to no series (its cohort is on programmes.Session).
             models.CheckConstraint(
-                condition=Q(series__isnull=False, cohort__isnull=True)
-                | Q(series__isnull=True, cohort__isnull=False),
-                name="meetings_event_series_xor_cohort",
+                condition=Q(kind=EventKind.MEETING, series__isnull=False)
+                | Q(kind=EventKind.SESSION, series__isnull=True),
+                name="meetings_event_kind_matches_series",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="meetings_event_ends_after_start"

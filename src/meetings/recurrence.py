@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -22,6 +22,18 @@ _RRULE_DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # A series is planned at most this far; a longer one is split (and re-planned yearly).
 MAX_OCCURRENCES = 120
+
+
+class HasRule(Protocol):
+    """What a rule is read from: a series' recurrence fields."""
+
+    frequency: str
+    interval: int
+    weekday: int
+    week_of_month: int | None
+    starts_on: datetime.date
+    ends_on: datetime.date
+    start_time: datetime.time
 
 
 @dataclass(frozen=True)
@@ -37,15 +49,16 @@ class Recurrence:
     start_time: datetime.time
 
     @classmethod
-    def of(cls, series: object) -> Recurrence:
+    def of(cls, series: HasRule) -> Recurrence:
+        """The rule of a ``meetings.Series`` (or anything with the same fields)."""
         return cls(
-            frequency=series.frequency,  # type: ignore[attr-defined]  # a meetings.Series or a form's data
-            interval=series.interval,  # type: ignore[attr-defined]
-            weekday=series.weekday,  # type: ignore[attr-defined]
-            week_of_month=series.week_of_month,  # type: ignore[attr-defined]
-            starts_on=series.starts_on,  # type: ignore[attr-defined]
-            ends_on=series.ends_on,  # type: ignore[attr-defined]
-            start_time=series.start_time,  # type: ignore[attr-defined]
+            frequency=series.frequency,
+            interval=series.interval,
+            weekday=series.weekday,
+            week_of_month=series.week_of_month,
+            starts_on=series.starts_on,
+            ends_on=series.ends_on,
+            start_time=series.start_time,
         )
 
     def _rule(self) -> rrule.rrule:
@@ -94,5 +107,5 @@ def occurrence_starts(recurrence: Recurrence) -> list[datetime.datetime]:
     return [start.replace(tzinfo=STOCKHOLM) for start in recurrence.local_starts()]
 
 
-def series_rrule(series: object) -> str:
+def series_rrule(series: HasRule) -> str:
     return Recurrence.of(series).rrule_value()

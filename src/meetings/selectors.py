@@ -14,12 +14,12 @@ from accounts.permissions import MEETINGS_CHANGE, ROLE_PERMISSIONS
 from audit.models import AccessAction
 from audit.services import access_log_record
 from geo.models import Municipality
-from meetings.audience import INVITED_STATUSES, audience_municipality_choices
+from meetings.audience import INVITED_STATUSES, audience_municipality_choices, invitation_email
 from meetings.models import Attendance, Event, EventKind, Invitation, InvitationStatus, Series
 from meetings.presenters import rule_in_words
-from meetings.services import invitation_email
 from register.domain import AssignmentType
 from register.models import Household
+from tenancy.access import owned_or_404
 
 # The meeting page lists those coming first, then the waiting list, and so on.
 STATUS_ORDER = {
@@ -59,10 +59,7 @@ def series_list(*, user: User) -> QuerySet[Series]:
 
 def series_get_for(*, user: User, id: int) -> Series:
     """The series if it is the user's municipality's; 404 otherwise (missing or forbidden alike)."""
-    series = Series.objects.select_related("responsible", "hub_household").filter(pk=id).first()
-    if series is None or series.municipality_id != user.municipality_id:
-        raise Http404
-    return series
+    return owned_or_404(Series.objects.select_related("responsible", "hub_household"), user=user, id=id)
 
 
 @dataclass(frozen=True)
@@ -103,10 +100,9 @@ def series_detail(*, user: User, id: int) -> SeriesPage:
 
 def meeting_get_for(*, user: User, id: int) -> Event:
     """A network meeting of the user's municipality; 404 otherwise (missing or forbidden alike)."""
-    event = Event.objects.select_related("series").filter(pk=id, kind=EventKind.MEETING).first()
-    if event is None or event.municipality_id != user.municipality_id:
-        raise Http404
-    return event
+    return owned_or_404(
+        Event.objects.select_related("series").filter(kind=EventKind.MEETING), user=user, id=id
+    )
 
 
 def meeting_seen_by(*, user: User, id: int) -> Event:
@@ -218,10 +214,7 @@ def attendance_rows(*, user: User, event: Event) -> list[InviteeRow]:
 
 def invitation_get_for(*, user: User, id: int) -> Invitation:
     """An invitation of the user's municipality; 404 otherwise (missing or forbidden alike)."""
-    invitation = Invitation.objects.select_related("person", "event").filter(pk=id).first()
-    if invitation is None or invitation.municipality_id != user.municipality_id:
-        raise Http404
-    return invitation
+    return owned_or_404(Invitation.objects.select_related("person", "event"), user=user, id=id)
 
 
 def responsible_choices(*, user: User) -> QuerySet[User]:

@@ -21,22 +21,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
-from jobs.mail import absolute_url
 from jobs.services import job_enqueue
+from kernel.records import record_create, record_update
 from meetings.audience import (
     MAX_SATELLITES,
     audience_persons,
-    invitee_email,
+    invitation_email,
     partner_municipality_ids,
     series_audience_municipality_ids,
     series_reach_municipality_ids,
@@ -45,11 +45,9 @@ from meetings.models import Event, EventKind, Frequency, Invitation, InvitationS
 from meetings.recurrence import MAX_OCCURRENCES, STOCKHOLM, Recurrence, occurrence_starts
 from register.domain import AssignmentType
 from register.models import Household
-from register.versioning import ConcurrentEdit, save_versioned
 from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
-RSVP_SALT = "meetings.rsvp"
 SEND_JOB = "meetings.jobs.invitation_send"
 NOTIFY_JOB = "meetings.jobs.invitation_notify"
 # Notifications an invitee gets besides the invitation itself (see meetings.jobs).
@@ -93,7 +91,7 @@ class SeriesValues:
     starts_on: datetime.date
     ends_on: datetime.date
     start_time: datetime.time
-    responsible: Any
+    responsible: User | None
     description: str = ""
     place: str = ""
     video_url: str = ""
@@ -269,7 +267,7 @@ def _renumber(series: Series) -> None:
 
 
 @transaction.atomic
-def series_create(*, by: Any, values: SeriesValues) -> Series:
+def series_create(*, by: User, values: SeriesValues) -> Series:
     """Create a series and plan its meetings (in Europe/Stockholm time) from the rule."""
     municipality_id = municipality_of(by)
     cleaned = _validate_series(municipality_id=municipality_id, values=values)
@@ -277,16 +275,16 @@ def series_create(*, by: Any, values: SeriesValues) -> Series:
     satellites = cleaned.pop("_satellites")
     series = Series(municipality_id=municipality_id, **cleaned)
     series.full_clean()
-    series.save()
-    series.audience_municipalities.set(municipality_ids)
-    series.satellite_households.set(satellites)
+
+    def audience(record: Series) -> None:
+        record.audience_municipalities.set(municipality_ids)
+        record.satellite_households.set(satellites)
+
+    record_create(series, by=by, tracked=_series_snapshot, related=audience)
     Event.objects.bulk_create(
         [_event_new(series, start) for start in occurrence_starts(Recurrence.of(series))]
     )
     _renumber(series)
-    change_log_record(
-        by=by, instance=series, action=ChangeAction.CREATE, before={}, after=_series_snapshot(series)
-    )
     return series
 
 
@@ -303,7 +301,7 @@ def _reach_scope(series: Series) -> Iterator[None]:
 
 
 @transaction.atomic
-def series_update(*, by: Any, series: Series, version: int, values: SeriesValues) -> Series:
+def series_update(*, by: User, series: Series, version: int, values: SeriesValues) -> Series:
     """Change a series; refuses a stale version.
 
     A lower capacity is refused when an upcoming meeting already has more people
@@ -327,7 +325,6 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
     cleaned = _validate_series(municipality_id=municipality_id, values=values)
     municipality_ids = cleaned.pop("_municipality_ids")
     satellites = cleaned.pop("_satellites")
-    before = _series_snapshot(stored)
     old = {name: getattr(stored, name) for name in [*RULE_FIELDS, "duration_minutes", "place", "video_url"]}
     old_title, old_capacity = stored.title, stored.capacity
     now = timezone.now()
@@ -344,12 +341,20 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
                     "on %(date)s. Choose at least %(n)s places."
                 ) % {"n": event.accepted_count, "date": _local_date(event.starts_at)}
                 raise ValidationError({"capacity": ValidationError(message, code="capacity_below_accepted")})
-    for name, value in cleaned.items():
-        setattr(stored, name, value)
-    stored.full_clean()
-    save_versioned(stored, expected_version=version, fields=list(cleaned))
-    stored.audience_municipalities.set(municipality_ids)
-    stored.satellite_households.set(satellites)
+
+    def audience(record: Series) -> None:
+        record.audience_municipalities.set(municipality_ids)
+        record.satellite_households.set(satellites)
+
+    record_update(
+        stored,
+        by=by,
+        tracked=_series_snapshot,
+        values=cleaned,
+        version=version,
+        clean=lambda record: record.full_clean(),
+        related=audience,
+    )
     rule_changed = any(old[name] != getattr(stored, name) for name in [*RULE_FIELDS, "duration_minutes"])
     if rule_changed:
         upcoming = _replan(by=by, series=stored, upcoming=upcoming, now=now)
@@ -366,13 +371,10 @@ def series_update(*, by: Any, series: Series, version: int, values: SeriesValues
                 if not event.is_cancelled:
                     _promote(event=event, capacity=capacity)
                     event.save(update_fields=["accepted_count", "waitlisted_count"])
-    change_log_record(
-        by=by, instance=stored, action=ChangeAction.UPDATE, before=before, after=_series_snapshot(stored)
-    )
     return stored
 
 
-def _replan(*, by: Any, series: Series, upcoming: list[Event], now: datetime.datetime) -> list[Event]:
+def _replan(*, by: User, series: Series, upcoming: list[Event], now: datetime.datetime) -> list[Event]:
     """Re-plan the upcoming meetings after a rule change (see ``series_update``); returns them."""
     new_starts = {
         start.astimezone(datetime.UTC): start
@@ -417,7 +419,7 @@ def _replan(*, by: Any, series: Series, upcoming: list[Event], now: datetime.dat
                 code="replan_drops_accepted",
             )
         else:
-            _cancel(by=by, event=event, reason=str(_("The series was rescheduled.")))
+            _cancel(by=by, event=event, reason=str(_("The series was rescheduled.")), version=event.version)
             kept.append(event)
     Event.objects.filter(pk__in=to_delete).delete()
     created = Event.objects.bulk_create(
@@ -466,12 +468,6 @@ def _notify_invitees(*, event: Event, kind: str) -> int:
     return queued
 
 
-def invitation_email(invitation: Invitation) -> str:
-    """The address the invitee's e-mail goes to ("" when none); read by jobs, never shown."""
-    household = invitation.household
-    return invitee_email(person=invitation.person, household_email=household.email if household else "")
-
-
 def _queue_notice(invitation: Invitation, *, kind: str, sequence: int | None = None) -> None:
     job_enqueue(
         func=NOTIFY_JOB,
@@ -505,7 +501,7 @@ def _meeting_open(event: Event) -> None:
 @transaction.atomic
 def event_move(
     *,
-    by: Any,
+    by: User,
     event: Event,
     version: int,
     starts_at: datetime.datetime,
@@ -525,7 +521,6 @@ def event_move(
         errors["place"] = _("Give a place, a video link, or both.")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(event, EVENT_FIELDS)
     fields = {
         "starts_at": starts_at,
         "ends_at": starts_at + datetime.timedelta(minutes=duration_minutes),
@@ -534,42 +529,39 @@ def event_move(
     }
     if all(getattr(event, name) == value for name, value in fields.items()):
         return event
-    for name, value in fields.items():
-        setattr(event, name, value)
-    event.sequence += 1
-    event.full_clean(exclude=["series", "cohort", "municipality"])
-    save_versioned(event, expected_version=version, fields=[*fields, "sequence"])
-    _notify_invitees(event=event, kind=CHANGED)
-    change_log_record(
-        by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=snapshot(event, EVENT_FIELDS)
+    record_update(
+        event,
+        by=by,
+        tracked=EVENT_FIELDS,
+        values={**fields, "sequence": event.sequence + 1},
+        version=version,
+        clean=lambda record: record.full_clean(exclude=["series", "municipality"]),
     )
+    _notify_invitees(event=event, kind=CHANGED)
     return event
 
 
-def _cancel(*, by: Any, event: Event, reason: str) -> None:
-    before = snapshot(event, EVENT_FIELDS)
-    event.is_cancelled = True
-    event.cancel_reason = reason[:200]
-    event.sequence += 1
-    event.version += 1
-    event.save(update_fields=["is_cancelled", "cancel_reason", "sequence", "version"])
-    _notify_invitees(event=event, kind=CANCELLED)
-    change_log_record(
-        by=by, instance=event, action=ChangeAction.UPDATE, before=before, after=snapshot(event, EVENT_FIELDS)
+def _cancel(*, by: User, event: Event, reason: str, version: int) -> None:
+    """Cancel a meeting (its row locked by the caller) and tell its invitees."""
+    record_update(
+        event,
+        by=by,
+        tracked=EVENT_FIELDS,
+        values={"is_cancelled": True, "cancel_reason": reason[:200], "sequence": event.sequence + 1},
+        version=version,
     )
+    _notify_invitees(event=event, kind=CANCELLED)
 
 
 @transaction.atomic
-def event_cancel(*, by: Any, event: Event, version: int, reason: str) -> Event:
+def event_cancel(*, by: User, event: Event, version: int, reason: str) -> Event:
     """Cancel one meeting; everyone who got the invitation or said yes is told why."""
     _meeting_open(event)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the meeting is cancelled; the invitees are told.")})
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    if locked.version != version:
-        raise ConcurrentEdit()
-    _cancel(by=by, event=locked, reason=reason)
+    _cancel(by=by, event=locked, reason=reason, version=version)
     return locked
 
 
@@ -651,100 +643,18 @@ def _invite_in(*, event: Event, series: Series, municipality_id: str) -> Invitat
 
 
 @transaction.atomic
-def event_invitations_create(*, by: Any, event: Event) -> InvitationRun:
+def event_invitations_create(*, by: User, event: Event) -> InvitationRun:
     """Invite the audience now (the "Send invitations" button); the e-mails go out from the worker."""
     _meeting_open(event)
     run = invitations_create_for(event=event)
     if event.invitations_queued_at is None:
-        before = snapshot(event, ["invitations_queued_at"])
-        event.invitations_queued_at = timezone.now()
-        event.save(update_fields=["invitations_queued_at"])
-        change_log_record(
-            by=by,
-            instance=event,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(event, ["invitations_queued_at"]),
+        record_update(
+            event, by=by, tracked=["invitations_queued_at"], values={"invitations_queued_at": timezone.now()}
         )
     return run
 
 
 # Answers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RsvpClaim:
-    """What a verified RSVP link names."""
-
-    invitation_id: int
-    municipality_id: str
-    event_id: int
-    event_municipality_id: str
-    nonce: str
-
-
-class RsvpLinkInvalid(Exception):
-    """The link was tampered with or cut short."""
-
-
-def rsvp_token(invitation: Invitation) -> str:
-    """The signed token in an invitation's RSVP link (ids and a nonce; no personal data)."""
-    event = invitation.event
-    return signing.dumps(
-        {
-            "i": invitation.pk,
-            "m": invitation.municipality_id,
-            "e": invitation.event_id,
-            "o": event.municipality_id,
-            "n": invitation.nonce,
-        },
-        salt=RSVP_SALT,
-        compress=True,
-    )
-
-
-def rsvp_claim(token: str) -> RsvpClaim:
-    """The claim in a link; raises RsvpLinkInvalid for a bad signature or shape."""
-    try:
-        data = signing.loads(token, salt=RSVP_SALT)
-        return RsvpClaim(
-            invitation_id=int(data["i"]),
-            municipality_id=str(data["m"]),
-            event_id=int(data["e"]),
-            event_municipality_id=str(data["o"]),
-            nonce=str(data["n"]),
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise RsvpLinkInvalid from None
-
-
-def rsvp_link(invitation: Invitation) -> str:
-    return absolute_url("meetings_public:rsvp", token=rsvp_token(invitation))
-
-
-# Why a link can no longer be used (shown on the RSVP page; nothing is changed).
-LINK_NOT_INVITED = _(
-    "You are no longer invited to this meeting. Contact your secretary if you think it is wrong."
-)
-LINK_CANCELLED = _("The meeting has been cancelled.")
-LINK_AFTER_MEETING = _("The meeting has already taken place: this link cannot be used any more.")
-
-
-def rsvp_refusal(*, invitation: Invitation | None, claim: RsvpClaim) -> Any:
-    """Why this link can no longer be used (a message), or None when it can."""
-    if (
-        invitation is None
-        or invitation.nonce != claim.nonce
-        or invitation.event_id != claim.event_id
-        or invitation.status == InvitationStatus.WITHDRAWN
-    ):
-        return LINK_NOT_INVITED
-    event = invitation.event
-    if event.is_cancelled:
-        return LINK_CANCELLED
-    if event.ends_at < timezone.now():
-        return LINK_AFTER_MEETING
-    return None
 
 
 def _promote(*, event: Event, capacity: int | None) -> list[Invitation]:
@@ -836,7 +746,7 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str) -> Invitation:
+def invitation_answer_on_behalf(*, by: User, invitation: Invitation, answer: str) -> Invitation:
     """A secretary records an invitee's answer (e.g. given by phone, or without e-mail)."""
     if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))
@@ -852,7 +762,7 @@ def invitation_answer_on_behalf(*, by: Any, invitation: Invitation, answer: str)
 
 
 @transaction.atomic
-def invitation_withdraw(*, by: Any, invitation: Invitation) -> Invitation:
+def invitation_withdraw(*, by: User, invitation: Invitation) -> Invitation:
     """Take back an invitation: its links stop working, and a place it held goes to the waiting list."""
     if invitation.municipality_id != municipality_of(by):
         raise ValidationError(_("The invitation belongs to another municipality."))

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import MEETINGS_CHANGE, MEETINGS_VIEW, StaffRequest, public, requires
+from kernel.forms import form_run_service
+from kernel.links import public_link_view
 from meetings import selectors, services
 from meetings.attendance import attendance_record
 from meetings.forms import AnswerForm, AttendanceForm, CancelForm, MoveForm, SeriesEditForm, SeriesForm
+from meetings.links import RSVP_LINK, RsvpClaim, RsvpLinkInvalid, rsvp_refusal
 from meetings.models import Invitation, InvitationStatus
-from register.forms import form_run_service
-from tenancy.scope import municipality_scope
 
 
 @requires(MEETINGS_VIEW)
@@ -239,8 +240,14 @@ def invitation_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     return _back_to(invitation)
 
 
-def _rsvp_closed(request: HttpRequest, message: Any, status: int) -> HttpResponse:
-    return render(request, "meetings/rsvp_closed.html", {"message": message}, status=status)
+def _open_invitation(claim: RsvpClaim) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("event__series", "person").filter(pk=claim.invitation_id).first()
+    )
+    refusal = rsvp_refusal(invitation=invitation, claim=claim)
+    if refusal is not None or invitation is None:
+        raise RsvpLinkInvalid(refusal, status=410)
+    return invitation
 
 
 @public
@@ -250,20 +257,8 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
 
     GET only shows the meeting and the buttons (mail scanners open links); POST answers.
     """
-    try:
-        claim = services.rsvp_claim(token)
-    except services.RsvpLinkInvalid:
-        return _rsvp_closed(request, _("The link is not valid. Check that you copied all of it."), 400)
-    # The verified token names the invitee's and the organiser's municipality.
-    with municipality_scope(claim.municipality_id, claim.event_municipality_id):
-        invitation = (
-            Invitation.objects.select_related("event__series", "person")
-            .filter(pk=claim.invitation_id)
-            .first()
-        )
-        refusal = services.rsvp_refusal(invitation=invitation, claim=claim)
-        if refusal is not None or invitation is None:
-            return _rsvp_closed(request, refusal, 410)
+
+    def page(invitation: Invitation) -> HttpResponse:
         form = AnswerForm(request.POST or None)
         error = None
         answered = False
@@ -293,3 +288,12 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=400 if error else 200,
         )
+
+    return public_link_view(
+        request,
+        token,
+        link=RSVP_LINK,
+        closed_template="meetings/rsvp_closed.html",
+        fetch=_open_invitation,
+        page=page,
+    )

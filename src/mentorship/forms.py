@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from mentorship.models import AgeGroup, CheckInMood, FamilyForm, Fit, Need, OfferAnswer, PairingEndReason
+from accounts.models import User
+from kernel.forms import VersionedForm
+from mentorship.models import (
+    AgeGroup,
+    CheckInMood,
+    FamilyForm,
+    Fit,
+    MentorProfile,
+    Need,
+    OfferAnswer,
+    PairingEndReason,
+)
+from register.models import Person
 
 PAIR_VALUE = re.compile(r"\A([0-9]{1,18}):([0-9]{1,18})\Z")
 
@@ -23,10 +36,6 @@ def batch_pairs_parse(values: list[str]) -> list[tuple[int, int]] | None:
             return None
         pairs.append((int(match.group(1)), int(match.group(2))))
     return pairs
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 def _multi(label: Any, choices: Any) -> forms.MultipleChoiceField:
@@ -59,9 +68,9 @@ class MentorProfileForm(forms.Form):
     )
     is_available = forms.BooleanField(label=_("Takes new families"), required=False, initial=True)
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Iterable[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentors"].choices = [(str(m.pk), m.full_name) for m in members]  # type: ignore[attr-defined]
+        self.fields["mentors"].choices = [(str(m.pk), m.full_name) for m in members]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
 
 
 class OfferAnswerForm(VersionedForm):
@@ -80,9 +89,9 @@ class OfferNeedsForm(VersionedForm):
     )
     preferred_mentor = forms.ChoiceField(label=_("Secretary's preferred mentor"), required=False)
 
-    def __init__(self, *args: Any, mentors: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mentors: Iterable[MentorProfile], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_mentor"].choices = [("", "—"), *[(str(m.pk), str(m)) for m in mentors]]  # type: ignore[attr-defined]
+        self.fields["preferred_mentor"].choices = [("", "—"), *[(str(m.pk), str(m)) for m in mentors]]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
 
 
 class ConfirmForm(forms.Form):
@@ -104,10 +113,10 @@ class IntroductionForm(VersionedForm):
     place = forms.CharField(label=pgettext_lazy("meeting", "Place"), max_length=200)
     secretary = forms.ChoiceField(label=_("Secretary present"))
 
-    def __init__(self, *args: Any, secretaries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, secretaries: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["secretary"].choices = [(str(u.pk), str(u)) for u in secretaries]  # type: ignore[attr-defined]
-        self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+        self.fields["secretary"].choices = [(str(u.pk), str(u)) for u in secretaries]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
+        self.fields["at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]  # a DateTimeField; Form.fields is typed Field
 
 
 class IntroductionHeldForm(VersionedForm):

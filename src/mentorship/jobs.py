@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from jobs.services import email_send_later
+from mentorship.links import survey_link
 from mentorship.models import FollowUpSurvey, PairingStatus, SurveyRole
-from mentorship.services import survey_link
-from tenancy.scope import municipality_scope, scopes_disabled
+from tenancy.scope import for_each_municipality
 
 
 def surveys_send_due(*, today: str | None = None) -> int:
@@ -21,20 +21,13 @@ def surveys_send_due(*, today: str | None = None) -> int:
     transaction that queues its e-mail.
     """
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    # The job walks every municipality; it reads only ids here, then works inside each scope.
-    with scopes_disabled():
-        municipality_ids = sorted(
-            set(
-                FollowUpSurvey.objects.filter(
-                    sent_at__isnull=True, due_on__lte=day, pairing__status=PairingStatus.ACTIVE
-                ).values_list("municipality_id", flat=True)
-            )
-        )
-    sent = 0
-    for municipality_id in municipality_ids:
-        with municipality_scope(municipality_id):
-            sent += _send_for_municipality(day)
-    return sent
+    sent = for_each_municipality(
+        lambda: FollowUpSurvey.objects.filter(
+            sent_at__isnull=True, due_on__lte=day, pairing__status=PairingStatus.ACTIVE
+        ),
+        lambda _code: _send_for_municipality(day),
+    )
+    return sum(sent.values())
 
 
 def _send_for_municipality(day: datetime.date) -> int:

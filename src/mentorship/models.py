@@ -3,11 +3,22 @@ Mockingbird Family Model): offers, mentor profiles, pairings, check-ins, surveys
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, cast
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tenancy.models import MunicipalityOwned
+from register.domain import AssignmentType
+from tenancy.models import MunicipalityOwned, MunicipalityScopedManager
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+# The families offered a mentor: new foster homes and emergency homes.
+MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
 
 
 class AgeGroup(models.TextChoices):
@@ -53,6 +64,28 @@ class MentorshipSettings(MunicipalityOwned):
         ]
 
 
+class MentorLoad(TypedDict):
+    occupied: Any
+    free_places: Any
+
+
+class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
+    def with_load(
+        self, *, default_capacity: int
+    ) -> models.QuerySet[WithAnnotations[MentorProfile, MentorLoad]]:
+        """Each mentor family with ``occupied``, the families it has now (pairings proposed,
+        introduction booked or active), and ``free_places``: its own capacity (else the
+        municipality's ``default_capacity``) minus those. The one capacity rule."""
+        loaded = self.annotate(
+            occupied=Count("pairings", filter=Q(pairings__status__in=OCCUPYING_STATUSES))
+        ).annotate(free_places=Coalesce("capacity", Value(default_capacity)) - F("occupied"))
+        # django-stubs names the annotated type itself; this is the same two fields, named.
+        return cast("models.QuerySet[WithAnnotations[MentorProfile, MentorLoad]]", loaded)
+
+
+MentorProfileManager = MunicipalityScopedManager.from_queryset(MentorProfileQuerySet)
+
+
 class MentorProfile(MunicipalityOwned):
     """What a mentor family (a household with a mentor-family assignment) offers."""
 
@@ -80,6 +113,8 @@ class MentorProfile(MunicipalityOwned):
     # Counts pairings in proposed, introduction booked and active; kept by the
     # services under a row lock so capacity holds under concurrent confirmations.
     version = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[MentorProfileManager] = MentorProfileManager()
 
     class Meta:
         verbose_name = _("mentor family")

@@ -4,39 +4,58 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_log_record
 from mentorship.models import (
+    MENTEE_TYPES,
     OCCUPYING_STATUSES,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
+    MentorshipSettings,
     OfferAnswer,
     Pairing,
     PairingStatus,
 )
-from mentorship.services import MENTEE_TYPES, settings_for
 from register.domain import AssignmentStatus
 from register.models import AssignmentStatusChange
+from tenancy.access import owned_or_404
+
+DEFAULT_SURVEY_MONTHS = (3, 6, 12)
 
 
-def mentors_with_load(*, user: Any) -> QuerySet[MentorProfile]:
+def settings_for(*, municipality_id: str) -> MentorshipSettings:
+    """The municipality's settings, or the defaults (unsaved) when it has none."""
+    found = MentorshipSettings.objects.filter(municipality_id=municipality_id).first()
+    return found or MentorshipSettings(
+        municipality_id=municipality_id, survey_months=list(DEFAULT_SURVEY_MONTHS)
+    )
+
+
+def mentor_capacity(*, mentor: MentorProfile) -> int:
+    """How many families the mentor family takes: its own number, else the municipality's default."""
+    if mentor.capacity is not None:
+        return mentor.capacity
+    return settings_for(municipality_id=mentor.municipality_id).default_capacity
+
+
+def mentors_with_load(*, user: User) -> QuerySet[MentorProfile]:
     """The municipality's mentor families with the number of families each has now."""
+    default_capacity = settings_for(municipality_id=user.municipality_id or "").default_capacity
     return (
         MentorProfile.objects.filter(municipality_id=user.municipality_id)
         .select_related("household__postal_code", "assignment")
-        .annotate(occupied=Count("pairings", filter=Q(pairings__status__in=OCCUPYING_STATUSES)))
+        .with_load(default_capacity=default_capacity)
         .order_by("household__name")
     )
 
 
-def waiting_offers(*, user: Any) -> QuerySet[MentorOffer]:
+def waiting_offers(*, user: User) -> QuerySet[MentorOffer]:
     """Families that said yes and have no mentor yet, longest waiting first."""
     occupying = Pairing.objects.filter(offer=OuterRef("pk"), status__in=OCCUPYING_STATUSES)
     return (
@@ -47,7 +66,7 @@ def waiting_offers(*, user: Any) -> QuerySet[MentorOffer]:
     )
 
 
-def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
+def open_offers(*, user: User) -> QuerySet[MentorOffer]:
     """Offers not answered yet, or answered "later"."""
     return (
         MentorOffer.objects.filter(
@@ -58,36 +77,29 @@ def open_offers(*, user: Any) -> QuerySet[MentorOffer]:
     )
 
 
-def offer_get_for(*, user: Any, id: int) -> MentorOffer:
-    offer = MentorOffer.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
-    if offer is None or offer.municipality_id != user.municipality_id:
-        raise Http404
-    return offer
-
-
-def mentor_get_for(*, user: Any, id: int) -> MentorProfile:
-    mentor = (
-        MentorProfile.objects.select_related("household__postal_code", "assignment").filter(pk=id).first()
+def offer_get_for(*, user: User, id: int) -> MentorOffer:
+    """The offer if it is the user's municipality's; 404 otherwise (missing or forbidden alike)."""
+    return owned_or_404(
+        MentorOffer.objects.select_related("household__postal_code", "assignment"), user=user, id=id
     )
-    if mentor is None or mentor.municipality_id != user.municipality_id:
-        raise Http404
-    return mentor
 
 
-def pairing_get_for(*, user: Any, id: int) -> Pairing:
-    pairing = (
-        Pairing.objects.select_related(
-            "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
-        )
-        .filter(pk=id)
-        .first()
+def mentor_get_for(*, user: User, id: int) -> MentorProfile:
+    """The mentor family if it is the user's municipality's; 404 otherwise."""
+    return owned_or_404(
+        MentorProfile.objects.select_related("household__postal_code", "assignment"), user=user, id=id
     )
-    if pairing is None or pairing.municipality_id != user.municipality_id:
-        raise Http404
-    return pairing
 
 
-def pairing_detail(*, user: Any, id: int) -> Pairing:
+def pairing_get_for(*, user: User, id: int) -> Pairing:
+    """The pairing if it is the user's municipality's; 404 otherwise."""
+    joined = Pairing.objects.select_related(
+        "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
+    )
+    return owned_or_404(joined, user=user, id=id)
+
+
+def pairing_detail(*, user: User, id: int) -> Pairing:
     """A pairing with its check-ins and surveys; writes one access-log row."""
     pairing = pairing_get_for(user=user, id=id)
     access_log_record(
@@ -96,7 +108,7 @@ def pairing_detail(*, user: Any, id: int) -> Pairing:
     return pairing
 
 
-def pairing_list(*, user: Any, status: str = "") -> QuerySet[Pairing]:
+def pairing_list(*, user: User, status: str = "") -> QuerySet[Pairing]:
     queryset = Pairing.objects.filter(municipality_id=user.municipality_id).select_related(
         "mentor__household", "mentee_household"
     )
@@ -120,19 +132,17 @@ class Overview:
     survey_mean_rating: float | None
 
 
-def mentorship_overview(*, user: Any, today: datetime.date | None = None) -> Overview:
+def mentorship_overview(*, user: User, today: datetime.date | None = None) -> Overview:
     """The municipality's mentorship in numbers, computed in the database."""
     today = today or timezone.localdate()
-    default_capacity = settings_for(municipality_id=user.municipality_id).default_capacity
-    totals = MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True).aggregate(
-        n=Count("id"),
-        own_capacity=Sum("capacity"),
-        default_count=Count("id", filter=Q(capacity__isnull=True)),
+    default_capacity = settings_for(municipality_id=user.municipality_id or "").default_capacity
+    totals = (
+        MentorProfile.objects.filter(municipality_id=user.municipality_id, is_available=True)
+        .with_load(default_capacity=default_capacity)
+        .aggregate(n=Count("id"), free=Sum("free_places"), used=Sum("occupied"))
     )
-    capacity_total = (totals["own_capacity"] or 0) + totals["default_count"] * default_capacity
-    capacity_used = Pairing.objects.filter(
-        municipality_id=user.municipality_id, mentor__is_available=True, status__in=OCCUPYING_STATUSES
-    ).count()
+    capacity_used = totals["used"] or 0
+    capacity_total = (totals["free"] or 0) + capacity_used
     waiting = waiting_offers(user=user)
     first = waiting.first()
     longest = (

@@ -6,26 +6,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
-from jobs.mail import absolute_url
-from mentorship.geo import distance_km
+from accounts.models import User
+from kernel.records import record_create, record_update
+from mentorship.links import SurveyLinkInvalid
 from mentorship.models import (
-    BAD_ENDINGS,
+    MENTEE_TYPES,
     OCCUPYING_STATUSES,
     CheckIn,
     Fit,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
-    MentorshipSettings,
     OfferAnswer,
     OfferSource,
     Pairing,
@@ -33,32 +30,14 @@ from mentorship.models import (
     PairingStatus,
     SurveyRole,
 )
+from mentorship.selectors import DEFAULT_SURVEY_MONTHS, mentor_capacity, settings_for
+from mentorship.suggestions import pair_check
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment
-from register.versioning import update_versioned
-
-MENTEE_TYPES = (AssignmentType.FOSTER_HOME, AssignmentType.EMERGENCY_HOME)
-DEFAULT_SURVEY_MONTHS = (3, 6, 12)
-SURVEY_SALT = "mentorship.survey"
-SURVEY_LINK_MAX_AGE = datetime.timedelta(days=60)
 
 
 class CapacityExceeded(ValidationError):
     """The mentor family already has as many families as it takes."""
-
-
-def settings_for(*, municipality_id: str) -> MentorshipSettings:
-    """The municipality's settings, or the defaults (unsaved) when it has none."""
-    found = MentorshipSettings.objects.filter(municipality_id=municipality_id).first()
-    return found or MentorshipSettings(
-        municipality_id=municipality_id, survey_months=list(DEFAULT_SURVEY_MONTHS)
-    )
-
-
-def mentor_capacity(*, mentor: MentorProfile) -> int:
-    if mentor.capacity is not None:
-        return mentor.capacity
-    return settings_for(municipality_id=mentor.municipality_id).default_capacity
 
 
 PROFILE_FIELDS = [
@@ -75,7 +54,7 @@ PROFILE_FIELDS = [
 @transaction.atomic
 def mentor_profile_save(
     *,
-    by: Any,
+    by: User,
     assignment: Assignment,
     capacity: int | None,
     age_groups: list[str],
@@ -92,7 +71,6 @@ def mentor_profile_save(
     if capacity is not None and not 1 <= capacity <= 10:
         raise ValidationError({"capacity": _("A mentor family can take between 1 and 10 families.")})
     profile = MentorProfile.objects.filter(assignment=assignment).first()
-    before = snapshot(profile, PROFILE_FIELDS) if profile else {}
     values = {
         "capacity": capacity,
         "age_groups": sorted(set(age_groups)),
@@ -110,34 +88,41 @@ def mentor_profile_save(
             **values,
         )
         profile.full_clean(validate_constraints=False)
-        profile.save()
+        record_create(profile, by=by, tracked=PROFILE_FIELDS)
     else:
-        for name, value in values.items():
-            setattr(profile, name, value)
-        profile.full_clean(validate_constraints=False)
-        profile.save(update_fields=list(values))
-    members = list(assignment.household.members.filter(pk__in=mentor_person_ids))  # type: ignore[union-attr]
+        record_update(
+            profile,
+            by=by,
+            tracked=PROFILE_FIELDS,
+            values=values,
+            clean=lambda record: record.full_clean(validate_constraints=False),
+        )
+    household = assignment.household
+    if household is None:  # checked above: a mentor family is a household
+        raise ValidationError(_("Only a household with a mentor-family assignment can be a mentor family."))
+    members = list(household.members.filter(pk__in=mentor_person_ids))
     if len(members) != len(set(mentor_person_ids)):
         raise ValidationError({"mentors": _("The mentors must be members of the household.")})
     profile.mentors.set(members)
     if capacity is not None and capacity < _occupied(profile):
         raise CapacityExceeded({"capacity": _("The family already has more families than that.")})
-    change_log_record(
-        by=by,
-        instance=profile,
-        action=ChangeAction.UPDATE if before else ChangeAction.CREATE,
-        before=before,
-        after=snapshot(profile, PROFILE_FIELDS),
-    )
     return profile
 
 
 def _occupied(mentor: MentorProfile) -> int:
-    return Pairing.objects.filter(mentor=mentor, status__in=OCCUPYING_STATUSES).count()
+    """The families the mentor family has now (see ``MentorProfileQuerySet.with_load``)."""
+    load: int = (
+        MentorProfile.objects.with_load(default_capacity=0)
+        .values_list("occupied", flat=True)
+        .get(pk=mentor.pk)
+    )
+    return load
 
 
 @transaction.atomic
-def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferSource.REQUEST) -> MentorOffer:
+def mentor_offer_create(
+    *, by: User, assignment: Assignment, source: str = OfferSource.REQUEST
+) -> MentorOffer:
     """Offer a mentor to an approved (or active) foster or emergency home."""
     if assignment.type not in MENTEE_TYPES or assignment.household_id is None:
         raise ValidationError(_("A mentor is offered to foster homes and emergency homes."))
@@ -151,7 +136,7 @@ def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferS
         or MentorOffer.objects.filter(assignment=assignment, answer=OfferAnswer.PENDING).exists()
     ):
         raise ValidationError(_("The family already has an open offer or a mentor."))
-    offer = MentorOffer.objects.create(
+    offer = MentorOffer(
         municipality_id=assignment.municipality_id,
         assignment=assignment,
         household_id=assignment.household_id,
@@ -160,14 +145,7 @@ def mentor_offer_create(*, by: Any, assignment: Assignment, source: str = OfferS
         offered_by=by,
         age_groups=_age_groups_for(assignment),
     )
-    change_log_record(
-        by=by,
-        instance=offer,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(offer, ["source", "answer"]),
-    )
-    return offer
+    return record_create(offer, by=by, tracked=["source", "answer"])
 
 
 def _age_groups_for(assignment: Assignment) -> list[str]:
@@ -180,7 +158,7 @@ def _age_groups_for(assignment: Assignment) -> list[str]:
     return [code for code, start, end in groups if start <= high and low <= end]
 
 
-def offer_on_approval(*, by: Any, assignment: Assignment, from_status: str, to_status: str) -> None:
+def offer_on_approval(*, by: User, assignment: Assignment, from_status: str, to_status: str) -> None:
     """Hook: every foster or emergency home that becomes approved is offered a mentor."""
     if to_status != AssignmentStatus.APPROVED or assignment.type not in MENTEE_TYPES:
         return
@@ -190,22 +168,23 @@ def offer_on_approval(*, by: Any, assignment: Assignment, from_status: str, to_s
 
 
 @transaction.atomic
-def mentor_offer_answer(*, by: Any, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
+def mentor_offer_answer(*, by: User, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
     """Record the family's answer to the offer."""
     if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
         raise ValidationError({"answer": _("Choose the family's answer.")})
-    before = snapshot(offer, ["answer"])
-    update_versioned(offer, version=version, fields={"answer": answer, "answered_at": timezone.now()})
-    change_log_record(
-        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, ["answer"])
+    return record_update(
+        offer,
+        by=by,
+        tracked=["answer"],
+        values={"answer": answer, "answered_at": timezone.now()},
+        version=version,
     )
-    return offer
 
 
 @transaction.atomic
 def mentor_offer_update_needs(
     *,
-    by: Any,
+    by: User,
     offer: MentorOffer,
     version: int,
     age_groups: list[str],
@@ -214,22 +193,18 @@ def mentor_offer_update_needs(
     preferred_mentor: MentorProfile | None,
 ) -> MentorOffer:
     """Describe what the family's placements call for (used to rank mentors)."""
-    fields = ["age_groups", "needs", "family_form", "preferred_mentor"]
-    before = snapshot(offer, fields)
-    update_versioned(
+    return record_update(
         offer,
-        version=version,
-        fields={
+        by=by,
+        tracked=["age_groups", "needs", "family_form", "preferred_mentor"],
+        values={
             "age_groups": sorted(set(age_groups)),
             "needs": sorted(set(needs)),
             "family_form": family_form,
             "preferred_mentor": preferred_mentor,
         },
+        version=version,
     )
-    change_log_record(
-        by=by, instance=offer, action=ChangeAction.UPDATE, before=before, after=snapshot(offer, fields)
-    )
-    return offer
 
 
 def offer_is_waiting(offer: MentorOffer) -> bool:
@@ -239,16 +214,10 @@ def offer_is_waiting(offer: MentorOffer) -> bool:
     )
 
 
-def pair_was_ended_badly(*, mentor: MentorProfile, mentee_household_id: int) -> bool:
-    return Pairing.objects.filter(
-        mentor=mentor, mentee_household_id=mentee_household_id, end_reason__in=BAD_ENDINGS
-    ).exists()
-
-
 @transaction.atomic
 def pairing_confirm(
     *,
-    by: Any,
+    by: User,
     offer: MentorOffer,
     mentor: MentorProfile,
     override_reason: str = "",
@@ -265,12 +234,20 @@ def pairing_confirm(
     locked = (
         MentorProfile.objects.select_for_update().select_related("household__postal_code").get(pk=mentor.pk)
     )
-    offer = MentorOffer.objects.select_for_update().select_related("household__postal_code").get(pk=offer.pk)
+    offer = (
+        MentorOffer.objects.select_for_update()
+        .select_related("household__postal_code", "assignment")
+        .get(pk=offer.pk)
+    )
     if offer.answer != OfferAnswer.ACCEPTED:
         raise ValidationError(_("The family has not said yes to a mentor yet."))
     if offer.pairings.filter(status__in=OCCUPYING_STATUSES).exists():
         raise ValidationError(_("The family already has a mentor."))
-    if locked.household_id == offer.household_id:
+    # The engine's hard rules for this one pair (pairing.check_pair), with the places free now.
+    check = pair_check(
+        offer=offer, mentor=locked, free_places=mentor_capacity(mentor=locked) - _occupied(locked)
+    )
+    if check.same_household:
         raise ValidationError(_("A family cannot be its own mentor."))
     if not locked.is_available or locked.assignment.status not in (
         AssignmentStatus.APPROVED,
@@ -278,13 +255,12 @@ def pairing_confirm(
     ):
         raise ValidationError(_("This mentor family does not take new families right now."))
     problems: list[Any] = []
-    if pair_was_ended_badly(mentor=locked, mentee_household_id=offer.household_id):
+    if check.exclusions:
         problems.append(_("these families' earlier pairing ended badly"))
-    limit = settings_for(municipality_id=offer.municipality_id).max_distance_km
-    km = distance_km(locked.household.postal_code, offer.household.postal_code)
-    if km > limit:
+    if check.is_too_far:
         problems.append(
-            _("the distance is %(km)s km, more than %(limit)s km") % {"km": round(km), "limit": limit}
+            _("the distance is %(km)s km, more than %(limit)s km")
+            % {"km": round(check.distance_km), "limit": round(check.distance_limit_km)}
         )
     if problems and not override_reason:
         raise ValidationError(
@@ -293,12 +269,12 @@ def pairing_confirm(
                 % {"problems": "; ".join(str(p) for p in problems)}
             }
         )
-    if _occupied(locked) >= mentor_capacity(mentor=locked):
+    if not check.has_free_place:
         raise CapacityExceeded(
             _("%(mentor)s already has %(n)s families, as many as it takes. Choose another mentor family.")
             % {"mentor": locked.household.name, "n": mentor_capacity(mentor=locked)}
         )
-    pairing = Pairing.objects.create(
+    pairing = Pairing(
         municipality_id=offer.municipality_id,
         offer=offer,
         mentor=locked,
@@ -309,15 +285,9 @@ def pairing_confirm(
         explanation=explanation or [],
         override_reason=override_reason if problems else "",
     )
+    record_create(pairing, by=by, tracked=PAIRING_FIELDS)
     # Bump the mentor's version so any open edit of the profile sees the change.
     MentorProfile.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-    change_log_record(
-        by=by,
-        instance=pairing,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(pairing, PAIRING_FIELDS),
-    )
     return pairing
 
 
@@ -337,22 +307,13 @@ PAIRING_FIELDS = [
 ]
 
 
-def _pairing_change(by: Any, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
-    before = snapshot(pairing, PAIRING_FIELDS)
-    update_versioned(pairing, version=version, fields=fields)
-    change_log_record(
-        by=by,
-        instance=pairing,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(pairing, PAIRING_FIELDS),
-    )
-    return pairing
+def _pairing_change(by: User, pairing: Pairing, version: int, fields: dict[str, Any]) -> Pairing:
+    return record_update(pairing, by=by, tracked=PAIRING_FIELDS, values=fields, version=version)
 
 
 @transaction.atomic
 def pairing_book_introduction(
-    *, by: Any, pairing: Pairing, version: int, at: datetime.datetime, place: str, secretary: Any
+    *, by: User, pairing: Pairing, version: int, at: datetime.datetime, place: str, secretary: User | None
 ) -> Pairing:
     """Book the first meeting, held with a secretary present."""
     if pairing.status not in (PairingStatus.PROPOSED, PairingStatus.INTRODUCTION_BOOKED):
@@ -376,7 +337,7 @@ def pairing_book_introduction(
 
 @transaction.atomic
 def pairing_record_introduction(
-    *, by: Any, pairing: Pairing, version: int, held_on: datetime.date, mentor_fit: str, mentee_fit: str
+    *, by: User, pairing: Pairing, version: int, held_on: datetime.date, mentor_fit: str, mentee_fit: str
 ) -> Pairing:
     """Record the introduction. Both families say how the fit feels; "not a fit" ends the
     pairing and the family waits for a new proposal; otherwise the pairing is active and
@@ -407,7 +368,7 @@ def pairing_record_introduction(
 
 
 @transaction.atomic
-def pairing_end(*, by: Any, pairing: Pairing, version: int, reason: str, note: str = "") -> Pairing:
+def pairing_end(*, by: User, pairing: Pairing, version: int, reason: str, note: str = "") -> Pairing:
     """End a pairing; there is no end date otherwise, so ending always asks why."""
     if pairing.status == PairingStatus.ENDED:
         raise ValidationError(_("The pairing has already ended."))
@@ -431,7 +392,7 @@ def pairing_end(*, by: Any, pairing: Pairing, version: int, reason: str, note: s
 
 @transaction.atomic
 def check_in_record(
-    *, by: Any, pairing: Pairing, held_on: datetime.date, mood: str, needs_support: bool, note: str = ""
+    *, by: User, pairing: Pairing, held_on: datetime.date, mood: str, needs_support: bool, note: str = ""
 ) -> CheckIn:
     """Log a light check-in with the families."""
     if pairing.status not in (PairingStatus.ACTIVE, PairingStatus.INTRODUCTION_BOOKED):
@@ -483,32 +444,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def survey_token(survey: FollowUpSurvey) -> str:
-    """A signed, expiring token naming the survey (no personal data inside)."""
-    return signing.dumps({"s": survey.pk, "m": survey.municipality_id}, salt=SURVEY_SALT, compress=True)
-
-
-class SurveyLinkInvalid(Exception):
-    """The link was tampered with, has expired, or the survey is answered already."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-def survey_from_token(token: str) -> tuple[int, str]:
-    """The survey id and municipality in a link; raises SurveyLinkInvalid."""
-    try:
-        data = signing.loads(token, salt=SURVEY_SALT, max_age=SURVEY_LINK_MAX_AGE)
-        return int(data["s"]), str(data["m"])
-    except signing.SignatureExpired:
-        raise SurveyLinkInvalid(
-            _("The link has expired. Contact your secretary if you want to answer.")
-        ) from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise SurveyLinkInvalid(_("The link is not valid. Check that you copied all of it.")) from None
-
-
 @transaction.atomic
 def survey_answer(
     *, survey: FollowUpSurvey, rating: int, contact_frequency: str, wants_to_continue: bool, comment: str
@@ -527,7 +462,3 @@ def survey_answer(
         raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
     survey.refresh_from_db()
     return survey
-
-
-def survey_link(survey: FollowUpSurvey) -> str:
-    return absolute_url("mentorship_public:survey_answer", token=survey_token(survey))

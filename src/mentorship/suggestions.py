@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 import pairing as engine
+from accounts.models import User
 from mentorship.models import (
     BAD_ENDINGS,
-    OCCUPYING_STATUSES,
     AgeGroup,
     FamilyForm,
     MentorOffer,
@@ -24,8 +23,7 @@ from mentorship.models import (
     Need,
     Pairing,
 )
-from mentorship.selectors import waiting_offers
-from mentorship.services import settings_for
+from mentorship.selectors import settings_for, waiting_offers
 from register.domain import AssignmentStatus
 
 
@@ -91,29 +89,27 @@ def _seeker(offer: MentorOffer) -> engine.Seeker:
 
 def _available_mentors(municipality_id: str) -> list[MentorProfile]:
     default_capacity = settings_for(municipality_id=municipality_id).default_capacity
-    mentors = list(
+    return list(
         MentorProfile.objects.filter(
             municipality_id=municipality_id,
             is_available=True,
             assignment__status__in=[AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE],
         )
         .select_related("household__postal_code", "assignment")
-        .annotate(occupied=Count("pairings", filter=Q(pairings__status__in=OCCUPYING_STATUSES)))
+        .with_load(default_capacity=default_capacity)
+        .filter(free_places__gt=0)
         .order_by("pk")
     )
-    for mentor in mentors:
-        own = mentor.capacity if mentor.capacity is not None else default_capacity
-        mentor.free_places = own - mentor.occupied
-    return [m for m in mentors if m.free_places > 0]
 
 
-def _provider(mentor: MentorProfile) -> engine.Provider:
+def _provider(mentor: MentorProfile, free_places: int | None = None) -> engine.Provider:
     postal = mentor.household.postal_code
     return engine.Provider(
         id=mentor.pk,
         lat=postal.latitude,
         lon=postal.longitude,
-        capacity=mentor.free_places,  # type: ignore[attr-defined]
+        # Annotated by MentorProfileQuerySet.with_load, unless the caller counted them.
+        capacity=getattr(mentor, "free_places", 0) if free_places is None else free_places,
         age_groups=frozenset(mentor.age_groups),
         needs=frozenset(mentor.needs),
         languages=frozenset(lang.lower() for lang in mentor.assignment.languages or []),
@@ -145,6 +141,17 @@ def _preferences(offers: list[MentorOffer]) -> list[engine.Preference]:
         for o in offers
         if o.preferred_mentor_id
     ]
+
+
+def pair_check(*, offer: MentorOffer, mentor: MentorProfile, free_places: int) -> engine.PairCheck:
+    """The engine's hard rules for one pair a secretary confirms: distance, exclusions, one
+    household, free places (``free_places``: counted by the caller under the mentor's lock)."""
+    return engine.check_pair(
+        _seeker(offer),
+        _provider(mentor, free_places),
+        weights=weights_for(municipality_id=offer.municipality_id),
+        exclusions=_exclusions([offer], [mentor]),
+    )
 
 
 def describe(reasons: tuple[Any, ...]) -> list[str]:
@@ -191,16 +198,16 @@ def describe(reasons: tuple[Any, ...]) -> list[str]:
     return text
 
 
-def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10) -> list[Suggestion]:
+def mentor_suggestions(*, user: User, offer: MentorOffer, limit: int | None = 10) -> list[Suggestion]:
     """Mentor families ranked for one waiting family, best first, each with its reasons."""
-    mentors = _available_mentors(user.municipality_id)
+    mentors = _available_mentors(user.municipality_id or "")
     if not mentors:
         return []
     by_id = {m.pk: m for m in mentors}
     ranked = engine.rank_providers(
         _seeker(offer),
         [_provider(m) for m in mentors],
-        weights=weights_for(municipality_id=user.municipality_id),
+        weights=weights_for(municipality_id=user.municipality_id or ""),
         exclusions=_exclusions([offer], mentors),
         preferences=_preferences([offer]),
         limit=limit,
@@ -210,16 +217,16 @@ def mentor_suggestions(*, user: Any, offer: MentorOffer, limit: int | None = 10)
     ]
 
 
-def mentorship_batch_proposal(*, user: Any, method: str = "optimal") -> BatchProposal:
+def mentorship_batch_proposal(*, user: User, method: str = "optimal") -> BatchProposal:
     """A proposal for every waiting family at once: optimal (fewest unmatched, then lowest cost) or stable."""
     offers = list(waiting_offers(user=user))
-    mentors = _available_mentors(user.municipality_id)
+    mentors = _available_mentors(user.municipality_id or "")
     if not offers or not mentors:
         return BatchProposal(pairs=[], unmatched=offers, total_cost=0.0, blocking_pairs=0, method=method)
     graph = engine.build_candidate_graph(
         [_seeker(o) for o in offers],
         [_provider(m) for m in mentors],
-        weights=weights_for(municipality_id=user.municipality_id),
+        weights=weights_for(municipality_id=user.municipality_id or ""),
         exclusions=_exclusions(offers, mentors),
         preferences=_preferences(offers),
     )

@@ -1,4 +1,8 @@
-from django.urls import path
+"""Mentorship URLs: staff pages (``urlpatterns``, namespace "mentorship", mounted by ``config.urls``
+under /mentorskap/) and the follow-up survey a family answers without logging in
+(``public_urlpatterns``: /enkat/, namespace "mentorship_public")."""
+
+from django.urls import URLResolver, include, path
 
 from mentorship import views
 
@@ -21,4 +25,9 @@ urlpatterns = [
     path("par/<int:pk>/avstamning/", views.pairing_check_in, name="pairing_check_in"),
     path("par/<int:pk>/avsluta/", views.pairing_end, name="pairing_end"),
 ]
-survey_urlpatterns = [path("<str:token>/", views.survey_answer, name="survey_answer")]
+public_urlpatterns: list[URLResolver] = [
+    path(
+        "enkat/",
+        include(([path("<str:token>/", views.survey_answer, name="survey_answer")], "mentorship_public")),
+    ),
+]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,8 @@ from accounts.permissions import (
     public,
     requires,
 )
+from kernel.forms import form_run_service
+from kernel.links import ObjectClaim, public_link_view
 from mentorship import selectors, services
 from mentorship.forms import (
     CheckInForm,
@@ -31,12 +33,11 @@ from mentorship.forms import (
     SurveyForm,
     batch_pairs_parse,
 )
+from mentorship.links import SURVEY_LINK, SurveyLinkInvalid
 from mentorship.models import FollowUpSurvey, MentorProfile
 from mentorship.suggestions import mentor_suggestions, mentorship_batch_proposal
 from register import selectors as register_selectors
 from register.domain import AssignmentType
-from register.forms import form_run_service
-from tenancy.scope import municipality_scope
 
 
 @requires(MENTORSHIP_VIEW)
@@ -149,14 +150,18 @@ def offer_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def offer_answer(request: StaffRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for(user=request.user, id=pk)
     form = OfferAnswerForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.mentor_offer_answer(
-            by=request.user,
-            offer=offer,
-            answer=form.cleaned_data["answer"],
-            version=form.cleaned_data["version"],
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.mentor_offer_answer(
+                by=request.user,
+                offer=offer,
+                answer=form.cleaned_data["answer"],
+                version=form.cleaned_data["version"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The answer was saved."))
         return redirect("mentorship:offer_detail", pk=offer.pk)
@@ -366,8 +371,12 @@ def pairing_introduction_held(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = CheckInForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form, lambda: services.check_in_record(by=request.user, pairing=pairing, **form.cleaned_data)
+    if (
+        form.is_valid()
+        and form_run_service(
+            form, lambda: services.check_in_record(by=request.user, pairing=pairing, **form.cleaned_data)
+        )
+        is not None
     ):
         messages.success(request, _("The check-in was saved."))
         return redirect("mentorship:pairing_detail", pk=pk)
@@ -379,53 +388,51 @@ def pairing_check_in(request: StaffRequest, pk: int) -> HttpResponse:
 def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(user=request.user, id=pk)
     form = EndForm(request.POST)
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.pairing_end(
-            by=request.user,
-            pairing=pairing,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.pairing_end(
+                by=request.user,
+                pairing=pairing,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The pairing has ended."))
         return redirect("mentorship:pairing_detail", pk=pk)
     return _pairing_page(request, pk, end_form=form)
 
 
+def _open_survey(claim: ObjectClaim) -> FollowUpSurvey:
+    survey = FollowUpSurvey.objects.filter(pk=claim.object_id).first()
+    if survey is None:
+        raise SurveyLinkInvalid(_("The survey no longer exists."), status=404)
+    if survey.answered_at is not None:
+        raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
+    return survey
+
+
 @public
 @require_http_methods(["GET", "POST"])
-def survey_answer(request: Any, token: str) -> HttpResponse:
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The follow-up survey, reached from the e-mail without logging in."""
-    try:
-        survey_id, municipality_id = services.survey_from_token(token)
-    except services.SurveyLinkInvalid as error:
-        return render(request, "mentorship/survey_closed.html", {"message": error.message}, status=400)
-    # The signed token names the municipality; the survey is read inside its scope.
-    with municipality_scope(municipality_id):
-        survey = FollowUpSurvey.objects.filter(pk=survey_id).first()
-        if survey is None:
-            return render(
-                request,
-                "mentorship/survey_closed.html",
-                {"message": _("The survey no longer exists.")},
-                status=404,
-            )
-        if survey.answered_at is not None:
-            return render(
-                request,
-                "mentorship/survey_closed.html",
-                {"message": _("This survey has already been answered. Thank you!")},
-                status=400,
-            )
+
+    def page(survey: FollowUpSurvey) -> HttpResponse:
         form = SurveyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                services.survey_answer(survey=survey, **form.cleaned_data)
-            except services.SurveyLinkInvalid as error:
-                return render(
-                    request, "mentorship/survey_closed.html", {"message": error.message}, status=400
-                )
+            services.survey_answer(survey=survey, **form.cleaned_data)
             return render(request, "mentorship/survey_thanks.html", {})
         return render(request, "mentorship/survey_form.html", {"form": form, "survey": survey})
+
+    return public_link_view(
+        request,
+        token,
+        link=SURVEY_LINK,
+        closed_template="mentorship/survey_closed.html",
+        fetch=_open_survey,
+        page=page,
+    )

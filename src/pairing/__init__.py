@@ -7,12 +7,14 @@ pairs with costs and reasons out::
     best = solve_optimal(graph)      # least total cost within capacity
     fair = solve_stable(graph)       # no blocking pairs: offer it next to ``best``
     rank_providers(seeker, providers, limit=10)  # suggestions for one seeker
+    check_pair(seeker, provider, weights=...)    # one pair against the hard rules
 
 Same input, same output: ids are sorted before anything else happens and no step is random.
 The package is named ``pairing`` because the PyPI library we benchmark against is called
 ``matching``.
 """
 
+from pairing.check import PairCheck, check_pair
 from pairing.graph import COST_SCALE, CandidateGraph, build_candidate_graph
 from pairing.model import (
     Exclusion,
@@ -52,6 +54,7 @@ __all__ = [
     "MatchResult",
     "Override",
     "Pair",
+    "PairCheck",
     "PairingError",
     "Preference",
     "Provider",
@@ -63,6 +66,7 @@ __all__ = [
     "UnmatchedCause",
     "Weights",
     "build_candidate_graph",
+    "check_pair",
     "count_blocking_pairs",
     "greedy_assignment",
     "optimal_assignment",

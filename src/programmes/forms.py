@@ -9,15 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kernel.forms import VersionedForm
 from programmes.models import ParticipantKind
 from programmes.services import DURATION_MAX, DURATION_MIN, SESSIONS_MAX, SESSIONS_MIN, local_datetime
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:

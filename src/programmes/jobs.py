@@ -1,6 +1,6 @@
 """Background work for programmes: sending a member's questionnaire link by e-mail.
 
-Queued by ``evaluation_services.questionnaires_send`` (one job per questionnaire);
+Queued by ``programmes.evaluation.services.questionnaires_send`` (one job per questionnaire);
 django-q2 retries a job that raises (``JOB_RETRY_SECONDS``, ``JOB_MAX_ATTEMPTS``).
 """
 
@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from jobs.mail import email_send_counted
-from programmes.evaluation_services import QUESTIONNAIRE_LINK_MAX_AGE, member_email, questionnaire_link
+from programmes.evaluation.links import QUESTIONNAIRE_LINK_MAX_AGE, questionnaire_link
+from programmes.evaluation.selectors import member_email
 from programmes.models import QuestionnaireResponse
 from tenancy.scope import municipality_scope
 

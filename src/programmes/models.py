@@ -2,8 +2,9 @@
 participants and mentors who meet weekly for a set number of sessions, and is
 evaluated with the same questionnaire before and after.
 
-Sessions are ``meetings.Event`` rows (kind "session"), so attendance and
-calendar feeds work the same as for network meetings.
+A session is a ``meetings.Event`` (kind "session") extended by a :class:`Session` row
+naming its cohort, so attendance and calendar feeds work the same as for network
+meetings, and the link is programmes' own: meetings never refers to programmes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Event
 from tenancy.models import MunicipalityOwned
 
 
@@ -75,6 +77,24 @@ class Cohort(MunicipalityOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Session(Event):
+    """One session of a cohort: an event of kind "session" and the cohort it belongs to.
+
+    Multi-table inheritance: the session row's primary key is its event's, so a session
+    is an event everywhere (attendance, calendars, the change history of its event).
+    """
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="session"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="sessions")
+
+    class Meta:
+        # Like every municipality-owned model: the scoped manager by default, a plain one underneath.
+        default_manager_name = "objects"
+        base_manager_name = "unscoped"
 
 
 class MemberRole(models.TextChoices):

@@ -8,66 +8,83 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.models import AccessAction
 from audit.services import access_log_record
-from meetings.models import Attendance, Event, EventKind
+from meetings.models import Attendance
 from meetings.recurrence import STOCKHOLM
-from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
-from programmes.services import eligible_assignees, eligible_mentors, eligible_staff, member_name
+from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme, Session
 from programmes.sessions import skipped_weeks
-from register.models import Person
+from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
+from register.models import Assignment, Person
+from tenancy.access import owned_or_404
 
 PRESENT, ABSENT, NOT_RECORDED, CANCELLED = "present", "absent", "not_recorded", "cancelled"
+# A user-mentor takes part while the assignment is open and approved (not during recruitment).
+MENTOR_STATUSES = (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
+# Staff who can take part in a programme (administrators run the system, not the work).
+PARTICIPANT_ROLES = (Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR)
 
 
-def programme_list(*, user: Any) -> QuerySet[Programme]:
+def eligible_staff(*, municipality_id: str) -> QuerySet[User]:
+    """Active staff of the municipality who can be participants of a staff programme."""
+    return User.objects.filter(municipality_id=municipality_id, is_active=True, role__in=PARTICIPANT_ROLES)
+
+
+def eligible_assignees(*, municipality_id: str) -> QuerySet[Person]:
+    """Persons holding an open assignment themselves or through their household."""
+    own = Assignment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
+    household = Assignment.objects.filter(household=OuterRef("household"), status__in=OPEN_STATUSES)
+    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(own) | Exists(household))
+
+
+def eligible_mentors(*, municipality_id: str) -> QuerySet[Person]:
+    """Persons holding an approved, active or paused user-mentor assignment."""
+    assignment = Assignment.objects.filter(
+        person=OuterRef("pk"), type=AssignmentType.USER_MENTOR, status__in=MENTOR_STATUSES
+    )
+    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(assignment))
+
+
+def holder_name(user: User | None, person: Person | None) -> str:
+    """The display name of a staff member or a person (one of the two kinds of member)."""
+    return str(user if user is not None else person)
+
+
+def member_name(member: CohortMember) -> str:
+    """The member's display name (a staff member's full name or a person's name)."""
+    return holder_name(member.user, member.person)
+
+
+def programme_list(*, user: User) -> QuerySet[Programme]:
     """The municipality's programmes with how many cohorts each has."""
     return Programme.objects.filter(municipality_id=user.municipality_id).annotate(
         cohort_count=Count("cohorts")
     )
 
 
-def programme_get_for(*, user: Any, id: int) -> Programme:
+def programme_get_for(*, user: User, id: int) -> Programme:
     """The programme if it is the user's municipality's; 404 otherwise."""
-    programme = Programme.objects.filter(pk=id).first()
-    if programme is None or programme.municipality_id != user.municipality_id:
-        raise Http404
-    return programme
+    return owned_or_404(Programme, user=user, id=id)
 
 
-def cohort_get_for(*, user: Any, id: int) -> Cohort:
+def cohort_get_for(*, user: User, id: int) -> Cohort:
     """The cohort (with its programme) if it is the user's municipality's; 404 otherwise."""
-    cohort = Cohort.objects.select_related("programme").filter(pk=id).first()
-    if cohort is None or cohort.municipality_id != user.municipality_id:
-        raise Http404
-    return cohort
+    return owned_or_404(Cohort.objects.select_related("programme"), user=user, id=id)
 
 
-def session_get_for(*, user: Any, id: int) -> Event:
+def session_get_for(*, user: User, id: int) -> Session:
     """A programme session (not a network meeting) of the user's municipality; 404 otherwise."""
-    session = (
-        Event.objects.select_related("cohort__programme")
-        .filter(pk=id, kind=EventKind.SESSION, cohort__isnull=False)
-        .first()
-    )
-    if session is None or session.municipality_id != user.municipality_id:
-        raise Http404
-    return session
+    return owned_or_404(Session.objects.select_related("cohort__programme"), user=user, id=id)
 
 
-def member_get_for(*, user: Any, id: int) -> CohortMember:
+def member_get_for(*, user: User, id: int) -> CohortMember:
     """A cohort member of the user's municipality; 404 otherwise."""
-    member = CohortMember.objects.select_related("cohort", "user", "person").filter(pk=id).first()
-    if member is None or member.municipality_id != user.municipality_id:
-        raise Http404
-    return member
+    return owned_or_404(CohortMember.objects.select_related("cohort", "user", "person"), user=user, id=id)
 
 
 def programme_cohorts(*, programme: Programme) -> QuerySet[Cohort]:
@@ -91,7 +108,7 @@ def programme_cohorts(*, programme: Programme) -> QuerySet[Cohort]:
 
 @dataclass(frozen=True)
 class SessionRow:
-    session: Event
+    session: Session
     starts_at: datetime.datetime  # local time in Stockholm
     ends_at: datetime.datetime
     is_moved: bool
@@ -101,7 +118,7 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class GridCell:
-    session: Event
+    session: Session
     state: str  # PRESENT, ABSENT, NOT_RECORDED or CANCELLED
 
 
@@ -121,7 +138,7 @@ class GridRow:
 
 @dataclass(frozen=True)
 class SessionTotal:
-    session: Event
+    session: Session
     present: int
     recorded: int
 
@@ -132,13 +149,13 @@ class SessionTotal:
 
 @dataclass(frozen=True)
 class AttendanceGrid:
-    sessions: list[Event]
+    sessions: list[Session]
     rows: list[GridRow]
     totals: list[SessionTotal]
 
 
-def _sessions(cohort: Cohort) -> list[Event]:
-    return list(Event.objects.filter(cohort=cohort, kind=EventKind.SESSION).order_by("starts_at", "number"))
+def _sessions(cohort: Cohort) -> list[Session]:
+    return list(Session.objects.filter(cohort=cohort).order_by("starts_at", "number"))
 
 
 def _members(cohort: Cohort) -> list[CohortMember]:
@@ -162,11 +179,11 @@ def cohort_attendance_grid(cohort: Cohort) -> AttendanceGrid:
     return _grid(cohort, _sessions(cohort), _members(cohort))
 
 
-def _grid(cohort: Cohort, sessions: list[Event], members: list[CohortMember]) -> AttendanceGrid:
+def _grid(cohort: Cohort, sessions: list[Session], members: list[CohortMember]) -> AttendanceGrid:
     marks: dict[tuple[int, str], bool] = {
         (event_id, _holder(person_id, user_id)): is_present
         for event_id, person_id, user_id, is_present in Attendance.objects.filter(
-            event__cohort=cohort
+            event__session__cohort=cohort
         ).values_list("event_id", "person_id", "user_id", "is_present")
     }
     rows: list[GridRow] = []
@@ -205,7 +222,7 @@ class CohortDetail:
     grid: AttendanceGrid
 
 
-def _session_row(session: Event) -> SessionRow:
+def _session_row(session: Session) -> SessionRow:
     return SessionRow(
         session=session,
         starts_at=timezone.localtime(session.starts_at, STOCKHOLM),
@@ -216,7 +233,7 @@ def _session_row(session: Event) -> SessionRow:
     )
 
 
-def cohort_detail(*, user: Any, id: int) -> CohortDetail:
+def cohort_detail(*, user: User, id: int) -> CohortDetail:
     """The cohort page: sessions (moved and cancelled marked, holidays skipped noted),
     members and the attendance grid. Shows names, so it writes one access-log row."""
     cohort = cohort_get_for(user=user, id=id)
@@ -235,12 +252,12 @@ def cohort_detail(*, user: Any, id: int) -> CohortDetail:
     )
 
 
-def session_detail(*, session: Event) -> SessionRow:
+def session_detail(*, session: Session) -> SessionRow:
     """The session's times in Stockholm, with whether it was moved or has started."""
     return _session_row(session)
 
 
-def session_roll(*, user: Any, session: Event) -> list[tuple[CohortMember, str, bool | None]]:
+def session_roll(*, user: User, session: Session) -> list[tuple[CohortMember, str, bool | None]]:
     """Who can be marked at the session: members who had not left before it (and anyone
     already marked), with their current mark. Shows names: one access-log row."""
     day = timezone.localtime(session.starts_at, STOCKHOLM).date()
@@ -252,7 +269,7 @@ def session_roll(*, user: Any, session: Event) -> list[tuple[CohortMember, str, 
     }
     roll = [
         (m, member_name(m), marks.get(_holder(m.person_id, m.user_id)))
-        for m in _members(session.cohort)  # type: ignore[arg-type]  # a session always has a cohort
+        for m in _members(session.cohort)
         if m.left_on is None or m.left_on >= day or _holder(m.person_id, m.user_id) in marks
     ]
     access_log_record(

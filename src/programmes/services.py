@@ -2,8 +2,9 @@
 user-visible change: atomic, validated, with its change history written in the
 same transaction; a refusal changes nothing.
 
-A cohort's sessions are ``meetings.Event`` rows of kind "session", generated
-weekly from the first date and skipping Swedish holidays (``programmes.sessions``).
+A cohort's sessions are ``Session`` rows (``meetings.Event`` of kind "session" with
+their cohort), generated weekly from the first date and skipping Swedish holidays
+(``programmes.sessions``).
 """
 
 from __future__ import annotations
@@ -15,30 +16,30 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
+from accounts.models import User
+from kernel.records import record_create, record_update
 from meetings.attendance import attendance_record
 from meetings.models import Attendance, Event, EventKind
 from meetings.recurrence import STOCKHOLM
-from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme
+from programmes.models import Cohort, CohortMember, MemberRole, ParticipantKind, Programme, Session
+from programmes.selectors import (
+    eligible_assignees,
+    eligible_mentors,
+    eligible_staff,
+    holder_name,
+    member_name,
+)
 from programmes.sessions import session_dates
-from register.domain import OPEN_STATUSES, AssignmentStatus, AssignmentType
-from register.models import Assignment, Person
-from register.versioning import update_versioned
+from register.models import Person
 from tenancy.scope import municipality_of
 
 SESSIONS_MIN, SESSIONS_MAX = 1, 20
 DURATION_MIN, DURATION_MAX = 15, 480
-# A user-mentor takes part while the assignment is open and approved (not during recruitment).
-MENTOR_STATUSES = (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED)
-# Staff who can take part in a programme (administrators run the system, not the work).
-PARTICIPANT_ROLES = (Role.SECRETARY, Role.UNIT_MANAGER, Role.COUNTY_COORDINATOR)
 
 PROGRAMME_FIELDS = [
     "name",
@@ -105,7 +106,7 @@ def _validate_programme(values: Mapping[str, Any]) -> None:
 @transaction.atomic
 def programme_create(
     *,
-    by: Any,
+    by: User,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -138,19 +139,11 @@ def programme_create(
         **values,
     )
     programme.full_clean(exclude=["created_by"], validate_constraints=False)
-    programme.save()
-    change_log_record(
-        by=by,
-        instance=programme,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(programme, PROGRAMME_FIELDS),
-    )
-    return programme
+    return record_create(programme, by=by, tracked=PROGRAMME_FIELDS)
 
 
 @transaction.atomic
-def programme_update(*, by: Any, programme: Programme, version: int, **changes: Any) -> Programme:
+def programme_update(*, by: User, programme: Programme, version: int, **changes: Any) -> Programme:
     """Change a programme's description, shape or period; refuses a stale version, a
     period that would leave a planned session outside it, and a change of participant
     kind once participants are enrolled."""
@@ -167,7 +160,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
             {"participant_kind": _("The programme already has participants; who they are cannot change.")}
         )
     outside = (
-        Event.objects.filter(cohort__programme=programme, is_cancelled=False)
+        Session.objects.filter(cohort__programme=programme, is_cancelled=False)
         .filter(
             Q(starts_at__lt=local_datetime(values["starts_on"], datetime.time.min))
             | Q(
@@ -192,16 +185,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
                 % {"cohort": outside.cohort, "date": day.isoformat()}
             }
         )
-    before = snapshot(programme, PROGRAMME_FIELDS)
-    update_versioned(programme, version=version, fields=cleaned)
-    change_log_record(
-        by=by,
-        instance=programme,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(programme, PROGRAMME_FIELDS),
-    )
-    return programme
+    return record_update(programme, by=by, tracked=PROGRAMME_FIELDS, values=cleaned, version=version)
 
 
 # --- Cohorts and their sessions ----------------------------------------------------------
@@ -210,7 +194,7 @@ def programme_update(*, by: Any, programme: Programme, version: int, **changes: 
 @transaction.atomic
 def cohort_create(
     *,
-    by: Any,
+    by: User,
     programme: Programme,
     name: str,
     starts_on: datetime.date,
@@ -260,29 +244,23 @@ def cohort_create(
     if errors:
         raise ValidationError(errors)
     cohort.full_clean(exclude=["programme", "created_by"], validate_constraints=False)
-    cohort.save()
+    record_create(cohort, by=by, tracked=COHORT_FIELDS)
     length = datetime.timedelta(minutes=cohort.duration_minutes)
-    sessions = []
     for n, day in enumerate(dates, start=1):
         starts_at = local_datetime(day, cohort.start_time)
-        sessions.append(
-            Event(
-                municipality_id=municipality_id,
-                kind=EventKind.SESSION,
-                cohort=cohort,
-                number=n,
-                # Stored in the language of the user who created it, like any text they type.
-                title=gettext("%(cohort)s – session %(n)s") % {"cohort": cohort.name, "n": n},
-                starts_at=starts_at,
-                ends_at=starts_at + length,
-                original_starts_at=starts_at,
-                place=cohort.place,
-            )
+        # One at a time: a session is two rows (its event and itself), which bulk_create cannot write.
+        Session.objects.create(
+            municipality_id=municipality_id,
+            kind=EventKind.SESSION,
+            cohort=cohort,
+            number=n,
+            # Stored in the language of the user who created it, like any text they type.
+            title=gettext("%(cohort)s – session %(n)s") % {"cohort": cohort.name, "n": n},
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+            original_starts_at=starts_at,
+            place=cohort.place,
         )
-    Event.objects.bulk_create(sessions)
-    change_log_record(
-        by=by, instance=cohort, action=ChangeAction.CREATE, before={}, after=snapshot(cohort, COHORT_FIELDS)
-    )
     return cohort
 
 
@@ -290,13 +268,13 @@ def _in_period(programme: Programme, day: datetime.date) -> bool:
     return programme.starts_on <= day <= programme.ends_on
 
 
-def _require_session(session: Event) -> None:
-    if session.kind != EventKind.SESSION or session.cohort_id is None:
+def _require_session(session: Session) -> None:
+    if not isinstance(session, Session) or session.kind != EventKind.SESSION:
         raise ValidationError(_("This is not a programme session."))
 
 
 def _check_slot(
-    session: Event, *, programme: Programme, starts_at: datetime.datetime, ends_at: datetime.datetime
+    session: Session, *, programme: Programme, starts_at: datetime.datetime, ends_at: datetime.datetime
 ) -> None:
     """The session must lie inside its programme's period and overlap no other
     session of its cohort that is not cancelled."""
@@ -309,7 +287,7 @@ def _check_slot(
                 code="outside_period",
             )
     clash = (
-        Event.objects.filter(
+        Session.objects.filter(
             cohort_id=session.cohort_id, is_cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
         )
         .exclude(pk=session.pk)
@@ -324,7 +302,7 @@ def _check_slot(
         )
 
 
-def _lock_cohort(session: Event) -> Cohort:
+def _lock_cohort(session: Session) -> Cohort:
     """The session's cohort (with its programme), row-locked: two moves in the same
     cohort at once could otherwise each see the other's old slot as free."""
     return (
@@ -332,30 +310,22 @@ def _lock_cohort(session: Event) -> Cohort:
     )
 
 
-def _session_change(by: Any, session: Event, version: int, fields: dict[str, Any]) -> Event:
-    before = snapshot(session, SESSION_FIELDS)
+def _session_change(by: User, session: Session, version: int, fields: dict[str, Any]) -> Session:
     # iCalendar SEQUENCE: calendars replace their copy only when it rises.
-    update_versioned(session, version=version, fields={**fields, "sequence": session.sequence + 1})
-    change_log_record(
-        by=by,
-        instance=session,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(session, SESSION_FIELDS),
-    )
-    return session
+    values = {**fields, "sequence": session.sequence + 1}
+    return record_update(session, by=by, tracked=SESSION_FIELDS, values=values, version=version)
 
 
 @transaction.atomic
 def session_move(
     *,
-    by: Any,
-    session: Event,
+    by: User,
+    session: Session,
     version: int,
     starts_at: datetime.datetime,
     duration_minutes: int,
     place: str,
-) -> Event:
+) -> Session:
     """Move one session (and change its length or place). Its original time is kept
     for the calendars; the new time must not overlap another session of the cohort
     nor fall outside the programme's period."""
@@ -387,7 +357,7 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, by: Any, session: Event, version: int, reason: str) -> Event:
+def session_cancel(*, by: User, session: Session, version: int, reason: str) -> Session:
     """Cancel one session; the others keep their dates. Refused once attendance is recorded."""
     _require_session(session)
     reason = reason.strip()
@@ -407,7 +377,7 @@ def session_cancel(*, by: Any, session: Event, version: int, reason: str) -> Eve
 
 
 @transaction.atomic
-def session_restore(*, by: Any, session: Event, version: int) -> Event:
+def session_restore(*, by: User, session: Session, version: int) -> Session:
     """Undo a cancellation, if the session's time is still free and inside the period."""
     _require_session(session)
     if not session.is_cancelled:
@@ -420,30 +390,6 @@ def session_restore(*, by: Any, session: Event, version: int) -> Event:
 # --- Members --------------------------------------------------------------------------------
 
 
-def eligible_staff(*, municipality_id: str) -> QuerySet[User]:
-    """Active staff of the municipality who can be participants of a staff programme."""
-    return User.objects.filter(municipality_id=municipality_id, is_active=True, role__in=PARTICIPANT_ROLES)
-
-
-def eligible_assignees(*, municipality_id: str) -> QuerySet[Person]:
-    """Persons holding an open assignment themselves or through their household."""
-    own = Assignment.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
-    household = Assignment.objects.filter(household=OuterRef("household"), status__in=OPEN_STATUSES)
-    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(own) | Exists(household))
-
-
-def eligible_mentors(*, municipality_id: str) -> QuerySet[Person]:
-    """Persons holding an approved, active or paused user-mentor assignment."""
-    assignment = Assignment.objects.filter(
-        person=OuterRef("pk"), type=AssignmentType.USER_MENTOR, status__in=MENTOR_STATUSES
-    )
-    return Person.objects.filter(municipality_id=municipality_id).filter(Exists(assignment))
-
-
-def _member_name(user: User | None, person: Person | None) -> str:
-    return str(user if user is not None else person)
-
-
 def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Person | None) -> None:
     if role not in MemberRole.values:
         raise ValidationError({"role": _("Choose participant or mentor.")})
@@ -452,7 +398,7 @@ def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Pe
     holder = user if user is not None else person
     if getattr(holder, "municipality_id", None) != cohort.municipality_id:
         raise ValidationError(_("Only staff and persons of the cohort's municipality can be members."))
-    name = _member_name(user, person)
+    name = holder_name(user, person)
     if role == MemberRole.MENTOR:
         if person is None:
             raise ValidationError(
@@ -477,7 +423,7 @@ def _validate_member(*, cohort: Cohort, role: str, user: User | None, person: Pe
 
 @transaction.atomic
 def cohort_member_add(
-    *, by: Any, cohort: Cohort, role: str, user: User | None = None, person: Person | None = None
+    *, by: User, cohort: Cohort, role: str, user: User | None = None, person: Person | None = None
 ) -> CohortMember:
     """Add a participant or a mentor to a cohort. Participants are staff or assignees
     as the programme says; mentors hold a user-mentor assignment. A member who left
@@ -486,7 +432,7 @@ def cohort_member_add(
     if cohort.municipality_id != municipality_id:
         raise ValidationError(_("The cohort belongs to another municipality."))
     _validate_member(cohort=cohort, role=role, user=user, person=person)
-    name = _member_name(user, person)
+    name = holder_name(user, person)
     same = Q(user=user) if user is not None else Q(person=person)
     existing = CohortMember.objects.select_for_update().filter(same, cohort=cohort).first()
     if existing is not None and existing.left_on is None:
@@ -495,65 +441,37 @@ def cohort_member_add(
             % {"name": name, "role": existing.get_role_display().lower()}
         )
     if existing is not None:
-        before = snapshot(existing, MEMBER_FIELDS)
-        existing.role = role
-        existing.left_on = None
-        existing.save(update_fields=["role", "left_on"])
-        change_log_record(
-            by=by,
-            instance=existing,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(existing, MEMBER_FIELDS),
-        )
-        return existing
+        # The row is locked (select_for_update above): a plain update is safe.
+        return record_update(existing, by=by, tracked=MEMBER_FIELDS, values={"role": role, "left_on": None})
+    member = CohortMember(municipality_id=municipality_id, cohort=cohort, role=role, user=user, person=person)
     try:
         with transaction.atomic():
-            member = CohortMember.objects.create(
-                municipality_id=municipality_id, cohort=cohort, role=role, user=user, person=person
-            )
+            return record_create(member, by=by, tracked=MEMBER_FIELDS)
     except IntegrityError:
         # Someone added the same member a moment ago (the unique constraint decides).
         raise ValidationError(_("%(name)s is already in the cohort.") % {"name": name}) from None
-    change_log_record(
-        by=by, instance=member, action=ChangeAction.CREATE, before={}, after=snapshot(member, MEMBER_FIELDS)
-    )
-    return member
 
 
 @transaction.atomic
 def cohort_member_remove(
-    *, by: Any, member: CohortMember, left_on: datetime.date | None = None
+    *, by: User, member: CohortMember, left_on: datetime.date | None = None
 ) -> CohortMember:
     """Record that a member left the cohort; their attendance so far is kept."""
     left_on = left_on or timezone.localdate()
-    before = snapshot(member, MEMBER_FIELDS)
-    updated = CohortMember.objects.filter(pk=member.pk, left_on__isnull=True).update(left_on=left_on)
-    if updated != 1:
+    # The row lock orders two removals of the same member: the second sees that they left.
+    stored = CohortMember.objects.select_for_update().filter(pk=member.pk).values_list("left_on", flat=True)
+    if stored.first() is not None:
         raise ValidationError(_("%(name)s has already left the cohort.") % {"name": member_name(member)})
-    member.left_on = left_on
-    change_log_record(
-        by=by,
-        instance=member,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(member, MEMBER_FIELDS),
-    )
-    return member
-
-
-def member_name(member: CohortMember) -> str:
-    """The member's display name (a staff member's full name or a person's name)."""
-    return _member_name(member.user, member.person)
+    return record_update(member, by=by, tracked=MEMBER_FIELDS, values={"left_on": left_on})
 
 
 @transaction.atomic
-def session_attendance_record(*, by: Any, session: Event, present: Mapping[int, bool]) -> int:
+def session_attendance_record(*, by: User, session: Session, present: Mapping[int, bool]) -> int:
     """Mark cohort members present or absent at one session; members not named are
     left as they were. Only members of the session's cohort can be marked."""
     _require_session(session)
     # Read the session under its row lock: a cancellation at the same moment waits for us or wins.
-    locked = Event.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.select_for_update().get(pk=session.pk)
     members = {
         member.pk: member
         for member in CohortMember.objects.filter(cohort_id=locked.cohort_id, pk__in=present)

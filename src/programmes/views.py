@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, requires
-from meetings.models import Event
+from kernel.forms import form_run_service
 from programmes import selectors, services
 from programmes.forms import (
     AttendanceForm,
@@ -24,8 +24,7 @@ from programmes.forms import (
     SessionMoveForm,
     SessionRestoreForm,
 )
-from programmes.models import Cohort, MemberRole, ParticipantKind, Programme
-from register.forms import form_run_service
+from programmes.models import Cohort, MemberRole, ParticipantKind, Programme, Session
 
 
 def _status(*forms: Any) -> int:
@@ -205,14 +204,16 @@ def cohort_member_remove(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s has left the cohort.") % {"name": services.member_name(member)})
+        messages.success(
+            request, _("%(name)s has left the cohort.") % {"name": selectors.member_name(member)}
+        )
     return redirect("programmes:cohort_detail", pk=member.cohort_id)
 
 
 # --- Sessions --------------------------------------------------------------------------------
 
 
-def _session_page(request: StaffRequest, session: Event, **forms: Any) -> HttpResponse:
+def _session_page(request: StaffRequest, session: Session, **forms: Any) -> HttpResponse:
     row = selectors.session_detail(session=session)
     context = {
         "session": session,
@@ -270,14 +271,18 @@ def session_move(request: StaffRequest, pk: int) -> HttpResponse:
 def session_cancel(request: StaffRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for(user=request.user, id=pk)
     form = SessionCancelForm(request.POST, prefix="cancel")
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.session_cancel(
-            by=request.user,
-            session=session,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.session_cancel(
+                by=request.user,
+                session=session,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The session was cancelled."))
         return redirect("programmes:cohort_detail", pk=session.cohort_id)
@@ -289,11 +294,15 @@ def session_cancel(request: StaffRequest, pk: int) -> HttpResponse:
 def session_restore(request: StaffRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for(user=request.user, id=pk)
     form = SessionRestoreForm(request.POST, prefix="restore")
-    if form.is_valid() and form_run_service(
-        form,
-        lambda: services.session_restore(
-            by=request.user, session=session, version=form.cleaned_data["version"]
-        ),
+    if (
+        form.is_valid()
+        and form_run_service(
+            form,
+            lambda: services.session_restore(
+                by=request.user, session=session, version=form.cleaned_data["version"]
+            ),
+        )
+        is not None
     ):
         messages.success(request, _("The session was restored."))
         return redirect("programmes:cohort_detail", pk=session.cohort_id)

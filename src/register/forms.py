@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from geo.models import PostalCode
 from geo.services import UnknownPostalCode, postal_code_resolve
+from kernel.forms import VersionedForm
 from register.domain import (
     HOUSEHOLD_TYPES,
     PERSON_TYPES,
@@ -19,23 +22,6 @@ from register.domain import (
     allowed_transitions,
 )
 from register.national_id import InvalidNationalId, national_id_format, national_id_normalise
-from register.versioning import ConcurrentEdit
-
-
-def form_run_service(form: forms.Form, call: Any) -> Any:
-    """Call a service; show its refusal (validation or a concurrent edit) on the form.
-    Returns the service's result, or None when it refused."""
-    try:
-        return call()
-    except ConcurrentEdit as error:
-        form.add_error(None, str(error.message))
-    except forms.ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-        else:
-            form.add_error(None, error)
-    return None
 
 
 class PostalCodeField(forms.CharField):
@@ -88,11 +74,7 @@ class NationalIdField(forms.CharField):
             raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-
-class HouseholdForm(VersionedForm):
+class HouseholdForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("E.g. “Familjen Lind”."))
     street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = PostalCodeField()
@@ -107,7 +89,11 @@ class HouseholdForm(VersionedForm):
                 del self.fields[name]
 
 
-class PersonForm(VersionedForm):
+class HouseholdEditForm(VersionedForm, HouseholdForm):
+    pass
+
+
+class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     last_name = forms.CharField(label=_("Last name"), max_length=80)
     national_id = NationalIdField()
@@ -144,7 +130,11 @@ def _int_field(label: Any, *, max_value: int) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=max_value)
 
 
-class AssignmentForm(VersionedForm):
+class PersonEditForm(VersionedForm, PersonForm):
+    pass
+
+
+class AssignmentForm(forms.Form):
     type = forms.ChoiceField(label=_("Assignment type"))
     responsible_secretary = forms.ModelChoiceField(
         label=_("Responsible secretary"),
@@ -171,11 +161,11 @@ class AssignmentForm(VersionedForm):
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, holder: str, secretaries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, holder: str, secretaries: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         types = HOUSEHOLD_TYPES if holder == "household" else PERSON_TYPES
-        self.fields["type"].choices = [(t.value, t.label) for t in AssignmentType if t in types]  # type: ignore[attr-defined]
-        self.fields["responsible_secretary"].queryset = secretaries  # type: ignore[attr-defined]
+        self.fields["type"].choices = [(t.value, t.label) for t in AssignmentType if t in types]  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
+        self.fields["responsible_secretary"].queryset = secretaries  # type: ignore[attr-defined]  # a ModelChoiceField; Form.fields is typed Field
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
@@ -194,6 +184,10 @@ class AssignmentForm(VersionedForm):
         return cleaned
 
 
+class AssignmentEditForm(VersionedForm, AssignmentForm):
+    pass
+
+
 class TransitionForm(VersionedForm):
     to_status = forms.ChoiceField(label=_("New status"))
     reason = forms.ChoiceField(
@@ -205,7 +199,7 @@ class TransitionForm(VersionedForm):
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
             (status, AssignmentStatus(status).label) for status in allowed_transitions(current_status)
         ]
 
@@ -246,9 +240,9 @@ class RegisterFilterForm(forms.Form):
         help_text=_("Start of a postal code, or a place."),
     )
 
-    def __init__(self, *args: Any, secretaries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, secretaries: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["secretary"].choices = [  # type: ignore[attr-defined]
+        self.fields["secretary"].choices = [  # type: ignore[attr-defined]  # a ChoiceField; Form.fields is typed Field
             ("", _("Anyone")),
             ("none", _("Nobody")),
             *[(str(user.pk), str(user)) for user in secretaries],

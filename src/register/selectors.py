@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from accounts.models import Role, User
 from audit.models import AccessAction, ChangeLogEntry
@@ -17,6 +16,7 @@ from audit.services import access_log_record
 from register.domain import AssignmentStatus, AssignmentType
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
+from tenancy.access import owned_or_404
 
 # Fields hidden from everyone but the responsible staff when the identity is protected.
 PROTECTED_FIELDS = frozenset({"street_address", "postal_code", "phone", "email"})
@@ -120,7 +120,8 @@ def assignee_export_rows(*, user: User, filters: RegisterFilters) -> list[dict[s
     rows = []
     for assignment in assignee_search(user=user, filters=filters):
         holder_protected = _holder_is_protected(assignment)
-        postal = assignment.household.postal_code if assignment.household else assignment.person.postal_code  # type: ignore[union-attr]
+        holder = assignment.household or assignment.person
+        postal = holder.postal_code if holder is not None else None
         rows.append(
             {
                 "holder": str(assignment.household or assignment.person),
@@ -160,30 +161,19 @@ def secretary_choices(*, user: User) -> QuerySet[User]:
 
 def household_get_for(*, user: User, id: int) -> Household:
     """The household if it is in the user's municipality; 404 otherwise (missing or forbidden alike)."""
-    household = Household.objects.select_related("postal_code__municipality").filter(pk=id).first()
-    if household is None or household.municipality_id != user.municipality_id:
-        raise Http404
-    return household
+    return owned_or_404(Household.objects.select_related("postal_code__municipality"), user=user, id=id)
 
 
 def person_get_for(*, user: User, id: int) -> Person:
     """The person if in the user's municipality; 404 otherwise."""
-    person = Person.objects.select_related("household", "postal_code").filter(pk=id).first()
-    if person is None or person.municipality_id != user.municipality_id:
-        raise Http404
-    return person
+    return owned_or_404(Person.objects.select_related("household", "postal_code"), user=user, id=id)
 
 
 def assignment_get_for(*, user: User, id: int) -> Assignment:
     """The assignment if in the user's municipality; 404 otherwise."""
-    assignment = (
-        Assignment.objects.select_related("household", "person", "responsible_secretary")
-        .filter(pk=id)
-        .first()
+    return owned_or_404(
+        Assignment.objects.select_related("household", "person", "responsible_secretary"), user=user, id=id
     )
-    if assignment is None or assignment.municipality_id != user.municipality_id:
-        raise Http404
-    return assignment
 
 
 def is_responsible_for(
@@ -271,7 +261,7 @@ def person_detail(*, user: User, id: int) -> PersonDetail:
     person = person_get_for(user=user, id=id)
     assignments = list(_assignments_with_history().filter(person=person))
     protected = person.has_protected_identity or (
-        person.household_id is not None and household_is_protected(household=person.household)  # type: ignore[arg-type]
+        person.household is not None and household_is_protected(household=person.household)
     )
     may_see = not protected or is_responsible_for(user=user, person=person)
     refs = [("register.person", person.pk)] + [("register.assignment", a.pk) for a in assignments]

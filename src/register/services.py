@@ -10,14 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ChangeAction
-from audit.services import change_log_record, snapshot
+from accounts.models import User
 from geo.models import PostalCode
+from kernel.records import record_create, record_update, save_versioned
 from register.domain import HOUSEHOLD_TYPES, PERSON_TYPES, AssignmentStatus, EndReason, is_allowed_transition
 from register.hooks import on_status_change
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import InvalidNationalId, national_id_normalise
-from register.versioning import save_versioned
 from tenancy.scope import municipality_of
 
 HOUSEHOLD_FIELDS = ["name", "street_address", "postal_code", "phone", "email"]
@@ -73,7 +72,7 @@ def _check_unique_national_id(*, municipality_id: str, national_id: str, exclude
 @transaction.atomic
 def household_create(
     *,
-    by: Any,
+    by: User,
     name: str,
     postal_code: PostalCode,
     street_address: str = "",
@@ -90,41 +89,29 @@ def household_create(
         email=email.strip(),
     )
     household.full_clean()
-    household.save()
-    change_log_record(
-        by=by,
-        instance=household,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(household, HOUSEHOLD_FIELDS),
-    )
-    return household
+    return record_create(household, by=by, tracked=HOUSEHOLD_FIELDS)
 
 
 @transaction.atomic
-def household_update(*, by: Any, household: Household, version: int, **changes: Any) -> Household:
+def household_update(*, by: User, household: Household, version: int, **changes: Any) -> Household:
     """Change a household's details; refuses a change based on a stale version."""
-    before = snapshot(household, HOUSEHOLD_FIELDS)
-    for name, value in changes.items():
+    for name in changes:
         if name not in HOUSEHOLD_FIELDS:
             raise TypeError(f"household_update() got an unexpected field {name!r}")
-        setattr(household, name, value.strip() if isinstance(value, str) else value)
-    household.full_clean(exclude=["municipality"])
-    save_versioned(household, expected_version=version, fields=list(changes))
-    change_log_record(
+    return record_update(
+        household,
         by=by,
-        instance=household,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(household, HOUSEHOLD_FIELDS),
+        tracked=HOUSEHOLD_FIELDS,
+        values={name: value.strip() if isinstance(value, str) else value for name, value in changes.items()},
+        version=version,
+        clean=lambda record: record.full_clean(exclude=["municipality"]),
     )
-    return household
 
 
 @transaction.atomic
 def person_create(
     *,
-    by: Any,
+    by: User,
     first_name: str,
     last_name: str,
     household: Household | None = None,
@@ -155,36 +142,27 @@ def person_create(
     _check_unique_national_id(
         municipality_id=municipality_id, national_id=person.national_id, exclude_pk=None
     )
-    person.save()
-    change_log_record(
-        by=by, instance=person, action=ChangeAction.CREATE, before={}, after=snapshot(person, PERSON_FIELDS)
-    )
-    return person
+    return record_create(person, by=by, tracked=PERSON_FIELDS)
 
 
 @transaction.atomic
-def person_update(*, by: Any, person: Person, version: int, **changes: Any) -> Person:
+def person_update(*, by: User, person: Person, version: int, **changes: Any) -> Person:
     """Change a person's details; refuses a change based on a stale version."""
-    before = snapshot(person, PERSON_FIELDS)
+    values: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in PERSON_FIELDS or name == "household":
             raise TypeError(f"person_update() got an unexpected field {name!r}")
         if name == "national_id":
             value = _clean_national_id(value)
-        setattr(person, name, value.strip() if isinstance(value, str) else value)
-    person.full_clean(exclude=["municipality", "household"], validate_constraints=False)
-    _check_unique_national_id(
-        municipality_id=person.municipality_id, national_id=person.national_id, exclude_pk=person.pk
-    )
-    save_versioned(person, expected_version=version, fields=list(changes))
-    change_log_record(
-        by=by,
-        instance=person,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(person, PERSON_FIELDS),
-    )
-    return person
+        values[name] = value.strip() if isinstance(value, str) else value
+
+    def clean(record: Person) -> None:
+        record.full_clean(exclude=["municipality", "household"], validate_constraints=False)
+        _check_unique_national_id(
+            municipality_id=record.municipality_id, national_id=record.national_id, exclude_pk=record.pk
+        )
+
+    return record_update(person, by=by, tracked=PERSON_FIELDS, values=values, version=version, clean=clean)
 
 
 def _validate_assignment(assignment: Assignment) -> None:
@@ -213,11 +191,11 @@ def _validate_assignment(assignment: Assignment) -> None:
 @transaction.atomic
 def assignment_create(
     *,
-    by: Any,
+    by: User,
     type: str,
     household: Household | None = None,
     person: Person | None = None,
-    responsible_secretary: Any = None,
+    responsible_secretary: User | None = None,
     is_externally_contracted: bool = False,
     capacity: int | None = None,
     age_min: int | None = None,
@@ -253,7 +231,7 @@ def assignment_create(
     )
     assignment.full_clean(validate_constraints=False)
     _validate_assignment(assignment)
-    assignment.save()
+    record_create(assignment, by=by, tracked=ASSIGNMENT_FIELDS)
     AssignmentStatusChange.objects.create(
         municipality_id=municipality_id,
         assignment=assignment,
@@ -263,42 +241,35 @@ def assignment_create(
         changed_by=by,
         changed_at=now,
     )
-    change_log_record(
-        by=by,
-        instance=assignment,
-        action=ChangeAction.CREATE,
-        before={},
-        after=snapshot(assignment, ASSIGNMENT_FIELDS),
-    )
     return assignment
 
 
 @transaction.atomic
-def assignment_update(*, by: Any, assignment: Assignment, version: int, **changes: Any) -> Assignment:
+def assignment_update(*, by: User, assignment: Assignment, version: int, **changes: Any) -> Assignment:
     """Change an assignment's terms (not its status; see assignment_transition)."""
-    before = snapshot(assignment, ASSIGNMENT_FIELDS)
-    for name, value in changes.items():
+    for name in changes:
         if name not in ASSIGNMENT_FIELDS:
             raise TypeError(f"assignment_update() got an unexpected field {name!r}")
-        setattr(assignment, name, value)
-    assignment.languages = [lang.strip() for lang in (assignment.languages or []) if lang.strip()]
-    assignment.full_clean(exclude=["municipality", "household", "person"], validate_constraints=False)
-    _validate_assignment(assignment)
-    save_versioned(assignment, expected_version=version, fields=[*changes, "languages"])
-    change_log_record(
+    languages = changes.get("languages", assignment.languages) or []
+
+    def clean(record: Assignment) -> None:
+        record.full_clean(exclude=["municipality", "household", "person"], validate_constraints=False)
+        _validate_assignment(record)
+
+    return record_update(
+        assignment,
         by=by,
-        instance=assignment,
-        action=ChangeAction.UPDATE,
-        before=before,
-        after=snapshot(assignment, ASSIGNMENT_FIELDS),
+        tracked=ASSIGNMENT_FIELDS,
+        values={**changes, "languages": [lang.strip() for lang in languages if lang.strip()]},
+        version=version,
+        clean=clean,
     )
-    return assignment
 
 
 @transaction.atomic
 def assignment_transition(
     *,
-    by: Any,
+    by: User,
     assignment: Assignment,
     to_status: str,
     version: int,
@@ -330,6 +301,7 @@ def assignment_transition(
     assignment.status = to_status
     assignment.status_changed_at = now
     assignment.end_reason = reason if to_status == AssignmentStatus.ENDED else ""
+    # The status history is the AssignmentStatusChange row below, not the change history.
     save_versioned(assignment, expected_version=version, fields=["status", "status_changed_at", "end_reason"])
     AssignmentStatusChange.objects.create(
         municipality_id=assignment.municipality_id,

@@ -15,14 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.navigation import safe_next_url
 from accounts.permissions import REGISTER_CHANGE, REGISTER_EXPORT, REGISTER_VIEW, StaffRequest, requires
+from kernel.forms import form_run_service
 from register import selectors, services
 from register.forms import (
+    AssignmentEditForm,
     AssignmentForm,
+    HouseholdEditForm,
     HouseholdForm,
+    PersonEditForm,
     PersonForm,
     RegisterFilterForm,
     TransitionForm,
-    form_run_service,
 )
 from register.selectors import RegisterFilters
 
@@ -93,7 +96,7 @@ def assignee_export(request: StaffRequest) -> StreamingHttpResponse:
 def household_create(request: StaffRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.cleaned_data
         household = form_run_service(form, lambda: services.household_create(by=request.user, **data))
         if household is not None:
             messages.success(request, _("The household was created. Add its members and assignments."))
@@ -118,11 +121,11 @@ def household_edit(request: StaffRequest, pk: int) -> HttpResponse:
         household=household,
     )
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
-    form = HouseholdForm(
+    form = HouseholdEditForm(
         request.POST or None, initial={**initial, "version": household.version}, hide_protected=hide
     )
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.pop("version") or 0
+        version = form.cleaned_data.pop("version")
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
         if form_run_service(
             form,
@@ -141,7 +144,7 @@ def person_create(request: StaffRequest, household_pk: int | None = None) -> Htt
     household = selectors.household_get_for(user=request.user, id=household_pk) if household_pk else None
     form = PersonForm(request.POST or None, in_household=household is not None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.cleaned_data
         person = form_run_service(
             form, lambda: services.person_create(by=request.user, household=household, **data)
         )
@@ -168,14 +171,14 @@ def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
     )
     hide = protected and not selectors.is_responsible_for(user=request.user, person=person)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
-    form = PersonForm(
+    form = PersonEditForm(
         request.POST or None,
         initial={**initial, "version": person.version},
         in_household=person.household_id is not None,
         hide_protected=hide,
     )
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.pop("version") or 0
+        version = form.cleaned_data.pop("version")
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.PERSON_FIELDS}
         if form_run_service(
             form, lambda: services.person_update(by=request.user, person=person, version=version, **changes)
@@ -209,7 +212,7 @@ def assignment_create(
         secretaries=selectors.secretary_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.cleaned_data
         assignment = form_run_service(
             form, lambda: services.assignment_create(by=request.user, **holder, **data)
         )
@@ -246,14 +249,14 @@ def assignment_edit(request: StaffRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {name: getattr(assignment, name) for name in services.ASSIGNMENT_FIELDS}
     initial["languages"] = ", ".join(assignment.languages or [])
     initial["version"] = assignment.version
-    form = AssignmentForm(
+    form = AssignmentEditForm(
         request.POST or None,
         initial=initial,
         holder="household" if assignment.household_id else "person",
         secretaries=selectors.secretary_choices(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data.pop("version") or 0
+        version = form.cleaned_data.pop("version")
         changes = {k: v for k, v in form.cleaned_data.items() if k in services.ASSIGNMENT_FIELDS}
         if form_run_service(
             form,
@@ -279,7 +282,7 @@ def assignment_transition(request: StaffRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 assignment=assignment,
                 to_status=data["to_status"],
-                version=data.get("version") or 0,
+                version=data["version"],
                 reason=data.get("reason") or "",
                 note=data.get("note") or "",
             ),

@@ -10,10 +10,16 @@ comment saying why.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+Result = TypeVar("Result")
 
 
 class ScopeError(RuntimeError):
@@ -49,6 +55,25 @@ def scopes_disabled() -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def for_each_municipality(
+    owners: Callable[[], QuerySet[Any]], work: Callable[[str], Result]
+) -> dict[str, Result]:
+    """Run ``work(code)`` inside each municipality's own scope, for every municipality that
+    owns a row of ``owners()``; returns each municipality's result.
+
+    The one sanctioned walk across municipalities (daily jobs): ``owners()`` is read with
+    the scope disabled, for municipality codes only, and everything else happens inside
+    one municipality's scope at a time.
+    """
+    with scopes_disabled():
+        codes = sorted(set(owners().values_list("municipality_id", flat=True)))
+    results: dict[str, Result] = {}
+    for code in codes:
+        with municipality_scope(code):
+            results[code] = work(code)
+    return results
 
 
 def scoped_municipality_codes() -> frozenset[str] | None:

@@ -99,12 +99,14 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
 
     from django.utils import timezone
 
+    from demo.gatherings import HELSINGBORG, KARLSTAD, SERIES_TITLE, demo_gatherings_build
+    from demo.register import DEMO_PASSWORD
+    from meetings import links as meeting_links
     from meetings import services as meeting_services
     from meetings.models import Event, Invitation, Series
-    from programmes import evaluation_services
-    from programmes.demo import HELSINGBORG, KARLSTAD, SERIES_TITLE, demo_gatherings_build
+    from programmes.evaluation import links as evaluation_links
+    from programmes.evaluation import services as evaluation_services
     from programmes.models import Cohort, Programme, QuestionnaireResponse
-    from register.demo import DEMO_PASSWORD
 
     demo_gatherings_build()
     coordinator = User.objects.get(username="helsingborg.chef")
@@ -112,14 +114,15 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
     with municipality_scope(HELSINGBORG):
         programme = Programme.objects.get()
         cohort = Cohort.objects.get(name="Höstgruppen 2026")
-        session = Event.objects.filter(cohort=cohort).order_by("starts_at").first()
+        session = Event.objects.filter(session__cohort=cohort).order_by("starts_at").first()
         evaluation_services.questionnaires_send(by=coordinator, cohort=cohort, phase="after")
         response = QuestionnaireResponse.objects.filter(phase="after").first()
         assert session is not None and response is not None
-        questionnaire = evaluation_services.questionnaire_token(response)
+        questionnaire = evaluation_links.questionnaire_token(response)
     with municipality_scope(KARLSTAD):
         series = Series.objects.get(title=SERIES_TITLE)
         held = Event.objects.filter(series=series, is_cancelled=False).order_by("starts_at").first()
+        # The test clock, which the live server shares (conftest.py travels there with time_machine).
         today = timezone.localdate()
         upcoming_series = meeting_services.series_create(
             by=secretary,
@@ -140,7 +143,7 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
         upcoming = Event.objects.filter(series=upcoming_series).order_by("starts_at").first()
         assert held is not None and upcoming is not None
         meeting_services.event_invitations_create(by=secretary, event=upcoming)
-        rsvp = meeting_services.rsvp_token(Invitation.objects.filter(event=upcoming).first())  # type: ignore[arg-type]
+        rsvp = meeting_links.rsvp_token(Invitation.objects.filter(event=upcoming).first())  # type: ignore[arg-type]
 
     pages: dict[str, list[dict[str, Any]]] = {}
     for name, url in {

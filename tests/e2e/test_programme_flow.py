@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role, User
-from programmes import evaluation_services
 from programmes import services as programme_services
+from programmes.evaluation import services as evaluation_services
 from programmes.models import Programme
 from tenancy.scope import municipality_scope
 
@@ -50,6 +50,7 @@ def programme(live_server: LiveServer) -> Programme:
             municipality_id="0580",
             role=Role.SECRETARY,
         )
+    # The test clock, which the live server shares (conftest.py travels there with time_machine).
     today = timezone.localdate()
     with municipality_scope("0580"):
         created = programme_services.programme_create(

@@ -141,10 +141,13 @@ def own_objects(*, make_family: Any, secretary: Any) -> dict[str, Any]:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from meetings import calendar_services
-    from meetings import services as meeting_services
+    from meetings import links as meeting_links
+    from meetings.calendar import links as calendar_links
+    from meetings.calendar import services as calendar_services
+    from mentorship import links as mentorship_links
     from mentorship import services as mentorship_services
-    from programmes import evaluation_services
+    from programmes.evaluation import links as evaluation_links
+    from programmes.evaluation import services as evaluation_services
     from programmes.models import QuestionnaireResponse
     from tenancy.scope import municipality_scope
     from tenancy.tests.test_url_walk import municipality_data
@@ -156,10 +159,10 @@ def own_objects(*, make_family: Any, secretary: Any) -> dict[str, Any]:
         surveys = mentorship_services.surveys_schedule(pairing=data["pairing"])
         calendar_key = calendar_services.calendar_key_for_user(user=secretary)
         tokens = {
-            "rsvp_token": meeting_services.rsvp_token(data["invitation"]),
-            "questionnaire_token": evaluation_services.questionnaire_token(response) if response else "x",
-            "survey_token": mentorship_services.survey_token(surveys[0]) if surveys else "x",
-            "calendar_token": calendar_services.feed_token(calendar_key),
+            "rsvp_token": meeting_links.rsvp_token(data["invitation"]),
+            "questionnaire_token": evaluation_links.questionnaire_token(response) if response else "x",
+            "survey_token": mentorship_links.survey_token(surveys[0]) if surveys else "x",
+            "calendar_token": calendar_links.feed_token(calendar_key),
         }
     return {
         **data,

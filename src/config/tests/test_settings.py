@@ -57,6 +57,7 @@ def test_production_without_debug_even_when_asked(tmp_path: Path) -> None:
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": "x" * 60,
             "DJANGO_ALLOWED_HOSTS": "bollplank.invalid",
+            "BOLLPLANK_BASE_URL": "https://bollplank.invalid",
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
             "DJANGO_DEBUG": "true",
         },
@@ -101,10 +102,15 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603  # our own manage.py
         [sys.executable, str(REPO / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DJANGO_", "DATABASE_", "BOLLPLANK_"))
+            },
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": "deploy-check-" + "k3Yq9vLm2Xw7Pz4Rt8Hs6Jb1Nc5Df0Ga" * 2,
             "DJANGO_ALLOWED_HOSTS": "bollplank.invalid",
+            "BOLLPLANK_BASE_URL": "https://bollplank.invalid",
             "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
             "BOLLPLANK_VAR_DIR": str(tmp_path),
         },

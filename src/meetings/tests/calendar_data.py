@@ -14,7 +14,7 @@ import recurring_ical_events
 
 from meetings.models import Event, EventKind, Series
 from meetings.recurrence import STOCKHOLM, Recurrence, occurrence_starts
-from programmes.models import Cohort, CohortMember, Programme
+from programmes.models import Cohort, CohortMember, Programme, Session
 from tenancy.scope import municipality_scope
 
 
@@ -89,7 +89,7 @@ def cohort_make(
     name: str = "Höstgruppen 2026",
     minutes: int = 120,
     members: Sequence[dict[str, Any]] = (),
-) -> tuple[Cohort, list[Event]]:
+) -> tuple[Cohort, list[Session]]:
     """A cohort with one session per start time; ``members``: CohortMember fields (user= or person=)."""
     programme = programme or programme_make(by=by)
     with municipality_scope(by.municipality_id):
@@ -104,7 +104,7 @@ def cohort_make(
             created_by=by,
         )
         sessions = [
-            Event.objects.create(
+            Session.objects.create(
                 municipality_id=by.municipality_id,
                 kind=EventKind.SESSION,
                 cohort=cohort,
@@ -129,8 +129,9 @@ Occurrence = tuple[datetime.datetime, datetime.datetime]
 def feed_occurrences(
     body: bytes,
     *,
-    start: datetime.date = datetime.date(2024, 1, 1),
-    end: datetime.date = datetime.date(2029, 1, 1),
+    # Wide enough for every test's meetings, whichever year the test clock is in.
+    start: datetime.date = datetime.date(2000, 1, 1),
+    end: datetime.date = datetime.date(2100, 1, 1),
     include_cancelled: bool = False,
 ) -> list[Occurrence]:
     """Parse an iCalendar body as a calendar program would and expand it (aware Stockholm times)."""

@@ -9,14 +9,18 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from jobs.testing import run_worker_once
-from meetings import services
+from meetings import links, services
 from meetings.models import Event, Invitation
 from meetings.tests.conftest import answer, move_into_past, reload
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def _path(invitation: Invitation) -> str:
-    return f"/osa/{services.rsvp_token(invitation)}/"
+    return f"/osa/{links.rsvp_token(invitation)}/"
 
 
 @pytest.fixture
@@ -128,7 +132,7 @@ def _refused(client: Any, path: str, status: int) -> Any:
 
 def test_a_tampered_link_is_refused_and_changes_nothing(client: Any, meeting: Any) -> None:
     _event, invitations = meeting()
-    token = services.rsvp_token(invitations[0])
+    token = links.rsvp_token(invitations[0])
     flipped = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert _refused(client, f"/osa/{flipped}/", 400) == _refused(client, "/osa/not-a-token/", 400)
     assert reload(Invitation, invitations[0].pk, "0580").status == "pending"
@@ -138,7 +142,7 @@ def test_a_link_reused_after_the_meeting_is_refused_and_changes_nothing(client: 
     event, invitations = meeting()
     path = _path(invitations[0])
     move_into_past(event, hours_ago=5)
-    assert _refused(client, path, 410) == services.LINK_AFTER_MEETING
+    assert _refused(client, path, 410) == links.LINK_AFTER_MEETING
     assert reload(Invitation, invitations[0].pk, "0580").status == "pending"
     assert _counts(event) == (0, 0)
 
@@ -164,7 +168,7 @@ def test_a_link_of_a_withdrawn_invitation_is_refused(
     path = _path(invitations[0])
     with in_scope(secretary):
         services.invitation_withdraw(by=secretary, invitation=invitations[0])
-    assert _refused(client, path, 410) == services.LINK_NOT_INVITED
+    assert _refused(client, path, 410) == links.LINK_NOT_INVITED
     assert reload(Invitation, invitations[0].pk, "0580").status == "withdrawn"
     assert _counts(event) == (0, 0)
 
@@ -176,7 +180,7 @@ def test_a_link_to_a_cancelled_meeting_is_refused(
     path = _path(invitations[0])
     with in_scope(secretary):
         services.event_cancel(by=secretary, event=event, version=event.version, reason="Sjukdom")
-    assert _refused(client, path, 410) == services.LINK_CANCELLED
+    assert _refused(client, path, 410) == links.LINK_CANCELLED
     assert reload(Invitation, invitations[0].pk, "0580").status == "pending"
 
 
@@ -185,7 +189,7 @@ def test_a_link_with_an_old_nonce_is_refused(client: Any, meeting: Any) -> None:
     path = _path(invitations[0])
     with municipality_scope("0580"):
         Invitation.objects.filter(pk=invitations[0].pk).update(nonce="x" * 22)  # a re-invitation
-    assert _refused(client, path, 410) == services.LINK_NOT_INVITED
+    assert _refused(client, path, 410) == links.LINK_NOT_INVITED
     assert reload(Invitation, invitations[0].pk, "0580").status == "pending"
 
 

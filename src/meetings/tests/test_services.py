@@ -14,13 +14,17 @@ from django_q.models import OrmQ
 
 from audit.models import ChangeLogEntry
 from jobs.testing import run_worker_once
+from kernel.records import ConcurrentEdit
 from meetings import services
 from meetings.models import Event, Invitation, Series
 from meetings.recurrence import STOCKHOLM
 from meetings.tests.conftest import answer, reload, series_values
 from register import services as register_services
-from register.versioning import ConcurrentEdit
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 TODAY = timezone.localdate
 

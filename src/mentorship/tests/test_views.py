@@ -10,10 +10,14 @@ from django.core import mail
 from django.utils import timezone
 
 from jobs.testing import run_worker_once
-from mentorship import services
+from mentorship import links, services
 from mentorship.jobs import surveys_send_due
 from mentorship.models import FollowUpSurvey, MentorOffer, Pairing
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 def _active_pairing(secretary: Any, make_mentor: Any, make_waiting: Any) -> Pairing:
@@ -151,7 +155,7 @@ def test_bad_survey_input_is_refused_and_nothing_saved(
     with municipality_scope("0580"):
         survey = FollowUpSurvey.objects.filter(pairing=pairing).first()
         assert survey is not None
-        token = services.survey_token(survey)
+        token = links.survey_token(survey)
     response = client.post(
         f"/enkat/{token}/", {"rating": "9", "contact_frequency": "monthly", "wants_to_continue": "yes"}
     )

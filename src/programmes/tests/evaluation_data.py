@@ -1,5 +1,9 @@
 """Set-up shared by the evaluation tests: a cohort with members and questions,
-questionnaires handed out and answered, all through the services."""
+questionnaires handed out and answered, all through the services.
+
+Dates are counted from the test clock: the root conftest.py travels every test to
+BOLLPLANK_TEST_NOW with time_machine.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Role, User
-from programmes import evaluation_services
 from programmes import services as programme_services
+from programmes.evaluation import services as evaluation_services
 from programmes.models import Cohort, CohortMember, Programme, Question, QuestionnaireResponse
 from tenancy.scope import municipality_scope
 

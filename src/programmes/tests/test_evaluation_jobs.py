@@ -12,12 +12,16 @@ from django_q.models import Failure, OrmQ
 
 from jobs.testing import job_retries_make_due, run_worker_once
 from jobs.tests import failing
-from programmes import evaluation_services as services
-from programmes.evaluation_selectors import SendState, cohort_questionnaires
+from programmes.evaluation import links, services
+from programmes.evaluation.selectors import SendState, cohort_questionnaires
 from programmes.jobs import questionnaire_send
 from programmes.models import QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, make_group
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture
@@ -65,10 +69,10 @@ def test_the_worker_mails_each_member_their_own_link_and_marks_it_sent(
             address = response.member.user.email  # type: ignore[union-attr]
         message = by_address[address]
         assert group.programme.name in message.subject
-        assert services.questionnaire_link(response).rsplit("/", 2)[0] in message.body
+        assert links.questionnaire_link(response).rsplit("/", 2)[0] in message.body
         path = next(line for line in message.body.splitlines() if "/fragor/" in line).strip()
         token = path.rstrip("/").rsplit("/", 1)[-1]
-        assert services.questionnaire_from_token(token) == (response.pk, "0580")
+        assert links.questionnaire_from_token(token) == (response.pk, "0580")
         assert message.alternatives and "/fragor/" in str(message.alternatives[0][0])
         stored = _response(response.pk)
         assert stored.sent_at is not None

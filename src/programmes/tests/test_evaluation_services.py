@@ -10,11 +10,15 @@ from django.core.exceptions import ValidationError
 from django_q.models import OrmQ
 
 from audit.models import ChangeLogEntry
-from mentorship.services import SURVEY_SALT
-from programmes import evaluation_services as services
+from mentorship.links import SURVEY_SALT
+from programmes.evaluation import links, services
 from programmes.models import Question, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 def test_questions_are_added_in_order_with_labels_only_on_scale_questions(
@@ -172,15 +176,15 @@ def test_a_questionnaire_link_is_signed_and_names_only_the_response_and_municipa
     group = make_group(secretary, participants=1)
     add_questions(secretary, group.programme, ("Fråga", "likert"))
     [response] = hand_out(secretary, group.cohort, "before").values()
-    token = services.questionnaire_token(response)
-    assert services.questionnaire_from_token(token) == (response.pk, "0580")
+    token = links.questionnaire_token(response)
+    assert links.questionnaire_from_token(token) == (response.pk, "0580")
     assert "Deltagare" not in token
     with pytest.raises(services.QuestionnaireLinkInvalid):
-        services.questionnaire_from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+        links.questionnaire_from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     # The mentorship survey's salt does not open a questionnaire.
     survey_token = signing.dumps({"r": response.pk, "m": "0580"}, salt=SURVEY_SALT)
     with pytest.raises(services.QuestionnaireLinkInvalid):
-        services.questionnaire_from_token(survey_token)
+        links.questionnaire_from_token(survey_token)
 
 
 def test_answers_are_saved_together_once_and_bad_values_save_nothing(secretary: Any) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from programmes import evaluation_services as services
-from programmes.evaluation_selectors import (
+from programmes.evaluation import services
+from programmes.evaluation.selectors import (
     MIN_ANSWERS_SHOWN,
     PhaseStats,
     evaluation_comparison,
@@ -19,6 +19,10 @@ from programmes.evaluation_selectors import (
 )
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture

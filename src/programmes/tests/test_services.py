@@ -13,13 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import ChangeLogEntry
+from kernel.records import ConcurrentEdit
 from meetings.models import Attendance, Event
 from meetings.recurrence import STOCKHOLM
 from programmes import selectors, services
-from programmes.models import Cohort, CohortMember, Programme
+from programmes.models import Cohort, CohortMember, Programme, Session
 from register import services as register_services
-from register.versioning import ConcurrentEdit
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 YEAR_2026 = {"starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
 
@@ -28,8 +32,8 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment, STOCKHOLM)
 
 
-def _sessions(cohort: Cohort) -> list[Event]:
-    return list(Event.objects.filter(cohort=cohort).order_by("number"))
+def _sessions(cohort: Cohort) -> list[Session]:
+    return list(Session.objects.filter(cohort=cohort).order_by("number"))
 
 
 # --- Programmes ---------------------------------------------------------------------------
@@ -226,8 +230,8 @@ def test_a_cohort_in_another_municipalitys_programme_is_refused(
 # --- Moving, cancelling, restoring --------------------------------------------------------
 
 
-def _fresh(session: Event) -> Event:
-    return Event.objects.select_related("cohort__programme").get(pk=session.pk)
+def _fresh(session: Session) -> Session:
+    return Session.objects.select_related("cohort__programme").get(pk=session.pk)
 
 
 def test_moving_a_session_keeps_its_original_time_and_raises_the_sequence(

@@ -15,15 +15,19 @@ from audit.models import AccessLogEntry
 from meetings.models import Attendance, Event, Series
 from meetings.recurrence import STOCKHOLM
 from programmes import services
-from programmes.models import Cohort, CohortMember, Programme
+from programmes.models import Cohort, CohortMember, Programme, Session
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 YEAR_2026 = {"starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
 
 
-def _sessions(cohort: Cohort) -> list[Event]:
+def _sessions(cohort: Cohort) -> list[Session]:
     with municipality_scope(cohort.municipality_id):
-        return list(Event.objects.filter(cohort=cohort).order_by("number"))
+        return list(Session.objects.filter(cohort=cohort).order_by("number"))
 
 
 def _programme_post(**overrides: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from kernel.records import ConcurrentEdit
 from register import services
 from register.models import Household
-from register.versioning import ConcurrentEdit
 from tenancy.scope import municipality_scope
 
 WRITERS = 20

@@ -15,8 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
-from geo.models import Municipality
-from register.demo import (
+from demo.register import (
     ANCHOR,
     BORROWED_POSTAL_CODES,
     DEMO_EMAIL_DOMAIN,
@@ -28,6 +27,7 @@ from register.demo import (
     demo_plan,
     demo_postal_codes,
 )
+from geo.models import Municipality
 from register.domain import AssignmentStatus, AssignmentType, EndReason, is_allowed_transition
 from register.models import Assignment, AssignmentStatusChange, Household, Person
 from register.national_id import national_id_is_test_number, national_id_normalise

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 
 from audit.models import ChangeLogEntry
 from geo.models import PostalCode
+from kernel.records import ConcurrentEdit
 from register import services
 from register.domain import TRANSITIONS, AssignmentStatus, allowed_transitions
 from register.models import Assignment, AssignmentStatusChange, Household, Person
-from register.versioning import ConcurrentEdit
 
 PIPELINE_TO_APPROVED = ["information", "assessment", "training", "approved"]
 

@@ -1,0 +1,1 @@
+"""Demo data: the top layer. It may import every app and no app imports it."""
