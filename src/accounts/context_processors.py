@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.permissions import (
+    ACCOUNTS_ADMIN,
     AUDIT_VIEW,
     INSIGHTS_VIEW,
     JOBS_VIEW,
@@ -37,5 +38,6 @@ def staff(request: HttpRequest) -> dict[str, Any]:
             "meetings_view": user_has_permission(user, MEETINGS_VIEW),
             "meetings_change": user_has_permission(user, MEETINGS_CHANGE),
             "insights_view": user_has_permission(user, INSIGHTS_VIEW),
+            "accounts_admin": user_has_permission(user, ACCOUNTS_ADMIN),
         }
     }

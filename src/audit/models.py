@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import SecurityEventKind
 from tenancy.models import MunicipalityOwned
 
 
@@ -87,3 +88,36 @@ class ChangeLogEntry(AppendOnly):
         ]
         verbose_name = _("change history entry")
         verbose_name_plural = _("change history")
+
+
+class SecurityEvent(AppendOnly):
+    """One authentication event of a staff member of the municipality (ASVS 4.0 7.1.3, 7.2.1).
+
+    Attempts naming no existing account belong to no municipality and go to the
+    ``bollplank.security`` logger only.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-at"], name="audit_security_muni_at")]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")

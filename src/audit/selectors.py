@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from audit.models import AccessLogEntry, ChangeLogEntry
+from audit.models import AccessLogEntry, ChangeLogEntry, SecurityEvent
 
 
 def access_log_list(
@@ -45,3 +45,15 @@ def _filter(
     if date_to:
         queryset = queryset.filter(at__date__lte=date_to)
     return queryset.order_by("-at", "-id")
+
+
+def security_log_list(
+    *,
+    user: User,
+    user_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[SecurityEvent]:
+    """Security events (logins, lockouts, two-factor changes) of the user's municipality, newest first."""
+    queryset = SecurityEvent.objects.filter(municipality_id=user.municipality_id).select_related("user", "by")
+    return _filter(queryset, user_id=user_id, date_from=date_from, date_to=date_to)

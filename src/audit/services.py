@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
 
 from accounts.models import User
 from audit.context import current_client_address
-from audit.models import AccessAction, AccessLogEntry, ChangeAction, ChangeLogEntry
+from audit.models import AccessAction, AccessLogEntry, ChangeAction, ChangeLogEntry, SecurityEvent
+from tenancy.scope import municipality_scope
+
+security_logger = logging.getLogger("bollplank.security")
 
 
 def _label(instance: models.Model) -> str:
@@ -90,4 +94,42 @@ def change_log_record(
         object_label=_label(instance),
         changes=changes,
         client_address=current_client_address(),
+    )
+
+
+def security_event_record(
+    *, user: Any, kind: str, by: Any = None, detail: dict[str, Any] | None = None
+) -> SecurityEvent | None:
+    """Write one security event to the logger and, for an account of a municipality, to its security log."""
+    client_address = current_client_address()
+    security_logger.info(
+        "security event %s user=%s by=%s from=%s detail=%s",
+        kind,
+        getattr(user, "pk", None),
+        getattr(by, "pk", None),
+        client_address,
+        detail or {},
+    )
+    municipality_id = getattr(user, "municipality_id", None)
+    if not municipality_id:
+        return None
+    # Logins happen before the request has a scope; the event belongs to the account's municipality.
+    with municipality_scope(municipality_id):
+        return SecurityEvent.objects.create(
+            municipality_id=municipality_id,
+            kind=kind,
+            user=user,
+            by=by,
+            detail=detail or {},
+            client_address=client_address,
+        )
+
+
+def security_event_unknown_account(*, kind: str, username: str) -> None:
+    """An attempt naming no account of any municipality: the logger only (no tenant owns it)."""
+    security_logger.warning(
+        "security event %s for an unknown account (%d characters) from=%s",
+        kind,
+        len(username),
+        current_client_address(),
     )

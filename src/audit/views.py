@@ -52,3 +52,8 @@ def access_log(request: StaffRequest) -> HttpResponse:
 @requires(AUDIT_VIEW)
 def change_log(request: StaffRequest) -> HttpResponse:
     return _log_page(request, selectors.change_log_list, "audit/change_log.html", mask_values=True)
+
+
+@requires(AUDIT_VIEW)
+def security_log(request: StaffRequest) -> HttpResponse:
+    return _log_page(request, selectors.security_log_list, "audit/security_log.html")

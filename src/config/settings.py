@@ -1,24 +1,34 @@
 """Settings for bollplank, read from the environment (STYLE.md rule 9).
 
-The local demo and the tests run with zero configuration on SQLite. Production
-(``DJANGO_ENV=production``) refuses to start without a secret key, allowed hosts,
-a database URL and an https public address (BOLLPLANK_BASE_URL).
+``DJANGO_ENV`` chooses the environment and must be said out loud for anything but
+production: ``development`` (the local demo: DEBUG on, a random secret key kept in
+``var/``), ``test`` (pytest-env sets it) or ``production``. Unset means production, which
+refuses to start without a secret key, allowed hosts, a database URL and an https public
+address (BOLLPLANK_BASE_URL): a forgotten variable must never give a debug page or a key
+that anyone can read in the repository.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/
 REPO_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("BOLLPLANK_VAR_DIR", REPO_DIR / "var"))
 
-ENV = os.environ.get("DJANGO_ENV", "development")  # development | test | production
+ENVIRONMENTS = ("development", "test", "production")
+ENV = os.environ.get("DJANGO_ENV", "").strip() or "production"
+if ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"DJANGO_ENV={ENV!r} is not one of {', '.join(ENVIRONMENTS)}.")
 IS_PRODUCTION = ENV == "production"
 
 
@@ -36,21 +46,45 @@ def _env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _production_requires(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. bollplank runs as production unless DJANGO_ENV says otherwise, "
+            "and production needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. "
+            "For the local demo run scripts/demo (it sets DJANGO_ENV=development)."
+        )
+    return value
+
+
+def _development_secret_key() -> str:
+    """A random key made on first start and kept in var/ (never in the repository), so
+    sessions and signed links survive a restart of the demo."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(64))
+    return path.read_text(encoding="ascii").strip()
+
+
 if IS_PRODUCTION:
     # No defaults in production: a missing secret must stop the server, not weaken it.
-    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    SECRET_KEY = _production_requires("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", [])
-    if not ALLOWED_HOSTS:
-        raise RuntimeError("DJANGO_ALLOWED_HOSTS must be set in production")
-    if "DATABASE_URL" not in os.environ:
-        raise RuntimeError("DATABASE_URL must be set in production")
+    _production_requires("DJANGO_ALLOWED_HOSTS")
+    _production_requires("DATABASE_URL")
+    DEBUG = False
+elif ENV == "test":
+    # A fresh key per test run: nothing signed in a test outlives it.
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(64)
+    ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
     DEBUG = False
 else:
-    SECRET_KEY = os.environ.get(
-        "DJANGO_SECRET_KEY", "insecure-local-demo-key-never-use-in-production-0123456789"
-    )
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _development_secret_key()
     ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-    DEBUG = _env_bool("DJANGO_DEBUG", ENV == "development")
+    DEBUG = _env_bool("DJANGO_DEBUG", True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +94,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "geo",
     "tenancy",
     "accounts",
@@ -77,19 +114,30 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (static files above need none).
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on everything a logged-in user sees, and on every
+    # page that does not choose its own caching.
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) verified this session.
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a login unless it is explicitly marked public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A user whose municipality requires two-factor login sets it up before anything else.
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the client address for the access log, then enters the user's
     # municipality scope (tenancy fails closed outside it).
     "audit.middleware.RequestContextMiddleware",
     "tenancy.middleware.TenancyMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,12 +194,48 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B 5.1.1.2: length, a list of common and breached passwords, the
+# user's own names and no composition rules (accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.NistPasswordValidator",
+        "OPTIONS": {
+            "min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "12")),
+            "max_length": int(os.environ.get("PASSWORD_MAX_LENGTH", "128")),
+        },
+    },
 ]
+
+# Login throttling (django-axes, accounts/lockout.py): an account is locked after
+# LOGIN_FAILURES_PER_ACCOUNT failed passwords or codes, a client address after
+# LOGIN_FAILURES_PER_ADDRESS, each for LOGIN_LOCKOUT_MINUTES after the last failure.
+# The client address is the one the access log uses (audit.middleware.client_address:
+# behind a proxy set AUDIT_TRUST_X_FORWARDED_FOR=true, and only then).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUDIT_TRUST_X_FORWARDED_FOR = _env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+# Our own security log (audit.SecurityEvent) records logins; axes keeps only the counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor login (django-otp): TOTP from an authenticator app plus one-time
+# recovery codes (accounts/two_factor.py). BOLLPLANK_MFA_REQUIRED=true requires it of
+# every staff member; otherwise each municipality's administrator decides.
+BOLLPLANK_MFA_REQUIRED = _env_bool("BOLLPLANK_MFA_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "bollplank")
+# Minutes between the password and the code before the login has to start again.
+BOLLPLANK_MFA_PENDING_MINUTES = 5
 
 # Sessions end after 30 minutes without activity and when the browser closes:
 # a workstation left open in an office must not keep child-welfare data on screen.
@@ -175,6 +259,26 @@ if IS_PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static
+# files, never inline (no 'unsafe-inline', no 'unsafe-eval'); a template that truly
+# needs an inline script uses nonce="{{ request.csp_nonce }}". htmx is configured by
+# a <meta> tag so it injects no <style> of its own (base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "manifest-src": [SELF],
+    },
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from insights.selectors import Period
 
 MAX_PERIOD_DAYS = 5 * 366
+# Beyond these the period's bounds would not fit a date (9999-12-31 + 1 day overflows).
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -24,6 +27,10 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, _("Choose a date between 1900 and 2999."))
+                return cleaned
         if start and end:
             if start > end:
                 raise forms.ValidationError(_("The period must start before it ends."))

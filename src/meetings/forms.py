@@ -21,6 +21,20 @@ TYPES, CONSTELLATION = "types", "constellation"
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
+class HouseholdsField(forms.ModelMultipleChoiceField):
+    """Household ids; one outside the database's 64-bit range is an invalid choice, not a
+    crash (SQLite cannot even bind it in the ``IN`` query)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            text = str(pk)
+            if text.isascii() and text.isdigit() and int(text) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
+
 def _date() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -114,7 +128,7 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=_("Constellations only: the experienced family at the centre."),
     )
-    satellite_households: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    satellite_households: forms.ModelMultipleChoiceField[Any] = HouseholdsField(
         label=_("Satellite families"),
         queryset=None,
         required=False,

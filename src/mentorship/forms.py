@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,19 @@ from mentorship.models import (
     PairingEndReason,
 )
 from register.models import Person
+
+PAIR_VALUE = re.compile(r"\A([0-9]{1,18}):([0-9]{1,18})\Z")
+
+
+def batch_pairs_parse(values: list[str]) -> list[tuple[int, int]] | None:
+    """The ticked ``offer:mentor`` pairs of the batch proposal; None when any value is malformed."""
+    pairs = []
+    for value in values:
+        match = PAIR_VALUE.match(value)
+        if match is None:
+            return None
+        pairs.append((int(match.group(1)), int(match.group(2))))
+    return pairs
 
 
 def _multi(label: Any, choices: Any) -> forms.MultipleChoiceField:

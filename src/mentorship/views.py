@@ -31,6 +31,7 @@ from mentorship.forms import (
     OfferAnswerForm,
     OfferNeedsForm,
     SurveyForm,
+    batch_pairs_parse,
 )
 from mentorship.links import SURVEY_LINK, SurveyLinkInvalid
 from mentorship.models import FollowUpSurvey, MentorProfile
@@ -233,11 +234,12 @@ def batch_proposal(request: StaffRequest) -> HttpResponse:
     method = "stable" if request.GET.get("metod") == "stabil" else "optimal"
     proposal = mentorship_batch_proposal(user=request.user, method=method)
     errors: list[str] = []
-    if request.method == "POST":
-        chosen = [value for value in request.POST.getlist("pair") if value.count(":") == 1]
+    chosen = batch_pairs_parse(request.POST.getlist("pair")) if request.method == "POST" else []
+    if chosen is None:
+        errors.append(_("The ticked pairings could not be read. Reload the page and try again."))
+    elif request.method == "POST":
         confirmed = 0
-        for value in chosen:
-            offer_id, mentor_id = (int(part) for part in value.split(":") if part.isdigit())
+        for offer_id, mentor_id in chosen:
             offer = selectors.offer_get_for(user=request.user, id=offer_id)
             mentor = selectors.mentor_get_for(user=request.user, id=mentor_id)
             planned = next(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.navigation import safe_next_url
 from accounts.permissions import REGISTER_CHANGE, REGISTER_EXPORT, REGISTER_VIEW, StaffRequest, requires
 from kernel.forms import form_run_service
 from register import selectors, services
@@ -290,7 +291,9 @@ def assignment_transition(request: StaffRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The status is now “%(status)s”.") % {"status": result.get_status_display()}
             )
-            return HttpResponseRedirect(request.POST.get("next") or assignment_url(assignment.pk))
+            return HttpResponseRedirect(
+                safe_next_url(request, request.POST.get("next")) or assignment_url(assignment.pk)
+            )
     detail = selectors.assignment_detail(user=request.user, id=pk)
     return render(
         request,

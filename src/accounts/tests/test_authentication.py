@@ -19,7 +19,8 @@ def test_login_with_the_swedish_form_and_logout(client: Any, secretary: Any) -> 
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    client.post("/konto/logga-ut/")
+    logged_out = client.post("/konto/logga-ut/")
+    assert logged_out["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get("/").status_code == 302
 
 

@@ -100,6 +100,21 @@ def test_the_batch_page_confirms_the_ticked_pairs(
         assert list(Pairing.objects.values_list("offer_id", flat=True)) == [first.pk]
 
 
+@pytest.mark.parametrize("value", ["x:1", "1:x", ":", "1:2:3", "²:1", "1:", "-1:2", "١:٢"])
+def test_a_malformed_pair_is_a_400_with_a_message_and_confirms_nothing(
+    value: str, client: Any, secretary: Any, make_mentor: Any, make_waiting: Any
+) -> None:
+    """Issue 11: ``pair=x:1`` gave a 500 (a debug page full of family names)."""
+    mentor = make_mentor(secretary, "Familjen Mentor", capacity=2)
+    first = make_waiting(secretary, "Familjen Ett")
+    client.force_login(secretary)
+    response = client.post("/mentorskap/forslag/", {"pair": [f"{first.pk}:{mentor.pk}", value]})
+    assert response.status_code == 400
+    assert "De markerade paren gick inte att läsa" in response.content.decode()
+    with municipality_scope("0580"):
+        assert not Pairing.objects.exists()
+
+
 def test_due_surveys_are_mailed_by_the_worker_and_answered_once_without_login(
     client: Any, secretary: Any, make_mentor: Any, make_waiting: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

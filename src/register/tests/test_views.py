@@ -94,6 +94,38 @@ def test_moving_an_assignment_through_the_form(client: Any, secretary: Any, make
     assert detail.count("<time ") == 2
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "http:evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_status_change_never_redirects_to_another_site(
+    target: str, client: Any, secretary: Any, make_family: Any
+) -> None:
+    """Issue 11: ``next`` in the POST sent the user to any site."""
+    family = make_family(secretary)
+    client.force_login(secretary)
+    url = f"/uppdrag/{family.assignment.pk}/status/"
+    response = client.post(url, {"to_status": "information", "version": 1, "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == f"/uppdrag/{family.assignment.pk}/"
+
+
+def test_a_status_change_returns_to_a_page_of_this_site(
+    client: Any, secretary: Any, make_family: Any
+) -> None:
+    family = make_family(secretary)
+    client.force_login(secretary)
+    url = f"/uppdrag/{family.assignment.pk}/status/"
+    response = client.post(url, {"to_status": "information", "version": 1, "next": "/?status=information"})
+    assert response["Location"] == "/?status=information"
+
+
 def test_an_end_date_before_the_start_date_is_refused(client: Any, secretary: Any, make_family: Any) -> None:
     family = make_family(secretary)
     client.force_login(secretary)

@@ -17,6 +17,9 @@ NOT_OWNED = {
     # A staff account is looked up at login, before there is any scope; the account names
     # the municipality it works for (the scope the middleware then enters).
     "accounts.User",
+    # A municipality's login rules (is two-factor login required?): read for every request
+    # of its staff by accounts' middleware, settings rather than the municipality's data.
+    "accounts.SecurityPolicy",
     # Reference data: every municipality's postal codes, the same for everyone.
     "geo.PostalCode",
 }

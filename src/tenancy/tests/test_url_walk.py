@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import PUBLIC
 
 LINKOPING, NORRKOPING = "0580", "0581"
@@ -57,6 +57,7 @@ def test_only_login_password_reset_and_language_are_public() -> None:
     public = sorted(name for name, pattern in all_patterns() if pattern.callback.permission == PUBLIC)
     assert public == [
         "accounts:login",
+        "accounts:login_code",
         "accounts:password_reset",
         "accounts:password_reset_complete",
         "accounts:password_reset_confirm",
@@ -81,15 +82,21 @@ def _fill(pattern: URLPattern, ids: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def other_municipality_data(
-    make_user: Any, make_family: Any, other_secretary: Any, in_scope: Any
-) -> dict[str, Any]:
-    family = make_family(
-        other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal="60222"
-    )
-    from register import services
+def other_municipality_data(make_family: Any, other_secretary: Any) -> dict[str, Any]:
+    return municipality_data(make_family, other_secretary, postal="60222")
 
-    with in_scope(other_secretary):
+
+def municipality_data(make_family: Any, other_secretary: Any, *, postal: str) -> dict[str, Any]:
+    """One of everything in ``other_secretary``'s municipality, made through the services: a
+    family with a paired offer, a lone person, a mentor family, a programme with a cohort and
+    sessions, a meeting series with an invitation (also used by accounts' permission table)."""
+    from register import services
+    from tenancy.scope import municipality_scope
+
+    family = make_family(
+        other_secretary, name="Familjen Hemligsson", first_name="Hemlig-Hanna", postal=postal
+    )
+    with municipality_scope(other_secretary.municipality_id):
         services.household_update(
             by=other_secretary,
             household=family.household,
@@ -117,7 +124,7 @@ def other_municipality_data(
             by=other_secretary, offer=offer, answer="accepted", version=offer.version
         )
         mentor_home = services.household_create(
-            by=other_secretary, name="Familjen Hemligmentor", postal_code=PostalCode.objects.get(code="60222")
+            by=other_secretary, name="Familjen Hemligmentor", postal_code=PostalCode.objects.get(code=postal)
         )
         mentor_assignment = services.assignment_create(
             by=other_secretary, household=mentor_home, type="mentor_family"
@@ -156,6 +163,7 @@ def other_municipality_data(
         "token": "0581.set-password",
         "family": family,
         "loner": loner,
+        "staff": other_secretary,
     }
 
 
@@ -248,6 +256,8 @@ def test_no_view_shows_another_municipalitys_data(
             *MentorOffer.objects.values_list("pk", flat=True),
             *MentorProfile.objects.values_list("pk", flat=True),
             *Pairing.objects.values_list("pk", flat=True),
+            # Staff accounts (the administrator's security page takes a user id).
+            *User.objects.filter(municipality_id=LINKOPING).values_list("pk", flat=True),
             *(
                 pk
                 for model in _gathering_models()
@@ -265,6 +275,7 @@ def test_no_view_shows_another_municipalitys_data(
         {**data, "pk": data["offer"].pk},
         {**data, "pk": data["pairing"].pk},
         {**data, "pk": data["mentor"].pk},
+        {**data, "pk": data["staff"].pk},
         *({**data, "pk": data[key].pk} for key in GATHERING_KEYS),
     ]
     checked = 0
