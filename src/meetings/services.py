@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -476,6 +477,7 @@ def _queue_notice(invitation: Invitation, *, kind: str, sequence: int | None = N
             "municipality_id": invitation.municipality_id,
             "kind": kind,
             "sequence": sequence,
+            "notice": uuid.uuid4().hex,
         },
     )
 
@@ -803,7 +805,6 @@ def reminders_queue_for(*, event: Event) -> int:
     """Queue a reminder to everyone coming to the meeting who has not had one; returns how many."""
     series = _series_of(event)
     queued = 0
-    now = timezone.now()
     with _reach_scope(series):
         coming = Invitation.objects.filter(
             event=event, status=InvitationStatus.ACCEPTED, reminder_sent_at__isnull=True
@@ -811,9 +812,8 @@ def reminders_queue_for(*, event: Event) -> int:
         for invitation in coming:
             if not invitation_email(invitation):
                 continue
-            if Invitation.objects.filter(pk=invitation.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            ):
-                _queue_notice(invitation, kind=REMINDER)
-                queued += 1
+            # Sent once per invitation: the outbox key is the invitation's reminder; its
+            # reminder_sent_at is set when the mail server took it, not here.
+            _queue_notice(invitation, kind=REMINDER)
+            queued += 1
     return queued

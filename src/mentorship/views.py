@@ -18,6 +18,7 @@ from accounts.permissions import (
     public,
     requires,
 )
+from kernel.email import email_resend_about
 from kernel.forms import form_run_service
 from kernel.links import ObjectClaim, public_link_view
 from mentorship import selectors, services
@@ -283,7 +284,7 @@ def _pairing_page(request: StaffRequest, pk: int, **forms: Any) -> HttpResponse:
     context = {
         "pairing": pairing,
         "check_ins": pairing.check_ins.select_related("recorded_by"),
-        "surveys": pairing.surveys.all(),
+        "survey_rows": selectors.survey_rows(pairing=pairing),
         "intro_form": forms.get("intro_form")
         or IntroductionForm(
             initial={
@@ -403,6 +404,21 @@ def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The pairing has ended."))
         return redirect("mentorship:pairing_detail", pk=pk)
     return _pairing_page(request, pk, end_form=form)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def survey_email_resend(request: StaffRequest, pk: int) -> HttpResponse:
+    """Send a follow-up survey's failed or possibly sent e-mail again (checked with the family)."""
+    survey = selectors.survey_get_for(user=request.user, id=pk)
+    value = request.POST.get("message", "")
+    try:
+        email_resend_about(by=request.user, about=survey, message_id=int(value) if value.isdigit() else 0)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The survey e-mail is sent again."))
+    return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
 
 
 def _open_survey(claim: ObjectClaim) -> FollowUpSurvey:
