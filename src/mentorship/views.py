@@ -235,31 +235,35 @@ def batch_proposal(request: StaffRequest) -> HttpResponse:
     proposal = mentorship_batch_proposal(user=request.user, method=method)
     errors: list[str] = []
     if request.method == "POST":
-        chosen = [value for value in request.POST.getlist("pair") if value.count(":") == 1]
-        confirmed = 0
-        for value in chosen:
-            offer_id, mentor_id = (int(part) for part in value.split(":") if part.isdigit())
-            offer = selectors.offer_get_for(user=request.user, id=offer_id)
-            mentor = selectors.mentor_get_for(user=request.user, id=mentor_id)
+        chosen = [value.split(":") for value in request.POST.getlist("pair") if value.count(":") == 1]
+        # Every family and mentor family is fetched (404 for another municipality's)
+        # before anything is saved; then the batch is saved whole or not at all.
+        plans = []
+        for offer_part, mentor_part in chosen:
+            if not (offer_part.isdigit() and mentor_part.isdigit()):
+                continue
+            offer = selectors.offer_get_for(user=request.user, id=int(offer_part))
+            mentor = selectors.mentor_get_for(user=request.user, id=int(mentor_part))
             planned = next(
-                (p for p in proposal.pairs if p.offer.pk == offer_id and p.mentor.pk == mentor_id), None
+                (p for p in proposal.pairs if p.offer.pk == offer.pk and p.mentor.pk == mentor.pk), None
             )
-            try:
-                services.pairing_confirm(
-                    by=request.user,
+            plans.append(
+                services.PlannedPairing(
                     offer=offer,
                     mentor=mentor,
                     cost=planned.cost if planned else None,
                     explanation=planned.reasons if planned else [],
                 )
-                confirmed += 1
-            except ValidationError as error:
-                errors.append(f"{offer.household.name}: {' '.join(error.messages)}")
-        if confirmed:
-            messages.success(request, _("%(n)s pairings were confirmed.") % {"n": confirmed})
-        if not errors:
+            )
+        try:
+            confirmed = services.pairings_confirm_batch(by=request.user, planned=plans)
+        except services.BatchRefused as refused:
+            errors = [_("Nothing was saved. Untick these families or choose again:"), *refused.problems]
+            proposal = mentorship_batch_proposal(user=request.user, method=method)
+        else:
+            if confirmed:
+                messages.success(request, _("%(n)s pairings were confirmed.") % {"n": len(confirmed)})
             return redirect("mentorship:overview")
-        proposal = mentorship_batch_proposal(user=request.user, method=method)
     return render(
         request,
         "mentorship/batch.html",
