@@ -125,6 +125,7 @@ def _smtp_transmit(
             sender = sanitize_address(message.from_email, encoding)
             [recipient] = [sanitize_address(address, encoding) for address in message.recipients()]
             payload = message.message().as_bytes(linesep="\r\n")
+            connection.ehlo_or_helo_if_needed()
             code, reply = connection.mail(sender)
             if code != 250:
                 return _by_code("MAIL", code, reply)

@@ -277,7 +277,8 @@ def _settle(
             )
             if connection.in_atomic_block:
                 raise
-            connection.close()
+            with contextlib.suppress(DatabaseError):  # already gone: the next query opens a new one
+                connection.close()
             time.sleep(min(0.2 * 2**attempt, 2.0))
     return False
 

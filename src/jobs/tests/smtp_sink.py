@@ -39,7 +39,7 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
-    async def handle_RCPT(  # noqa: N802  # aiosmtpd's hook name
+    async def handle_RCPT(  # aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         mode = self.sink.mode
@@ -52,7 +52,7 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
         message = email.message_from_bytes(content)
         with self.sink.lock:

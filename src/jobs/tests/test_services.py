@@ -1,4 +1,4 @@
-"""Jobs and outbox e-mails are written in the caller's transaction: they exist exactly when the change does."""
+"""Jobs and outbox e-mails are written in the caller's transaction: they exist exactly when it commits."""
 
 from __future__ import annotations
 
@@ -23,10 +23,15 @@ def _outbox() -> list[OutgoingEmail]:
         return list(OutgoingEmail.objects.order_by("id"))
 
 
-def test_email_asked_for_in_a_rolled_back_transaction_is_neither_queued_nor_sent():
-    with pytest.raises(_Rollback), transaction.atomic():
+def _queue_email_then_roll_back() -> None:
+    with transaction.atomic():
         email_send_later(to=["anna.andersson@example.se"], subject="Welcome", body="Hello")
         raise _Rollback
+
+
+def test_email_asked_for_in_a_rolled_back_transaction_is_neither_queued_nor_sent():
+    with pytest.raises(_Rollback):
+        _queue_email_then_roll_back()
 
     assert OrmQ.objects.count() == 0
     assert _outbox() == []

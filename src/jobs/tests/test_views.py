@@ -98,7 +98,7 @@ def test_administrator_sees_the_outbox_of_her_own_municipality_only(administrato
     from jobs.models import EmailState, OutgoingEmail
     from tenancy.scope import scopes_disabled
 
-    for code, state, count in [
+    for code, _state, count in [
         ("0580", EmailState.GAVE_UP, 2),
         ("0580", EmailState.UNCERTAIN, 1),
         ("0581", EmailState.GAVE_UP, 5),

@@ -304,3 +304,30 @@ def test_a_stale_change_notice_is_not_sent(
         jobs.invitation_notify(invitation_id=invitation.pk, municipality_id="0580", kind="reminder") == "sent"
     )
     assert len(mail.outbox) == 1
+
+
+def test_when_the_queue_cannot_take_the_invitations_nothing_is_saved_and_nobody_is_told_they_are_sent(
+    client: Any, secretary: Any, make_home: Any, make_series: Any, first_meeting: Any, monkeypatch: Any
+) -> None:
+    # What "Redis down when the secretary clicks" was: the queue is the database now, and
+    # a job it cannot take fails the change with it, instead of being dropped while the
+    # page says "15 e-mails are being sent".
+    from jobs import services as job_services
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the queue is unreachable")
+
+    make_home(secretary)
+    event = first_meeting(make_series(secretary))
+    monkeypatch.setattr(job_services, "async_task", refuse)
+    client.raise_request_exception = False
+    client.force_login(secretary)
+
+    response = client.post(f"/traffar/traff/{event.pk}/bjud-in/", follow=True)
+
+    assert response.status_code == 500
+    assert "skickas" not in response.content.decode()
+    with municipality_scope("0580"):
+        assert not Invitation.objects.filter(event=event).exists()
+        assert Event.objects.get(pk=event.pk).invitations_queued_at is None
+    assert OrmQ.objects.count() == 0
