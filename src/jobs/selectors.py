@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django_q.conf import Conf  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.models import Failure, OrmQ, Success  # type: ignore[import-untyped]  # django-q2 ships no type hints
@@ -221,14 +220,6 @@ def email_problems_for(*, user: Any, limit: int = 50) -> list[EmailStatus]:
         .order_by("-created_at", "-id")
     )
     return [_status(values) for values in rows.values(*_STATUS_FIELDS)[:limit]]
-
-
-def email_get_for(*, user: Any, id: int) -> OutgoingEmail:
-    """An outbox message of the user's municipality; 404 for a missing and a forbidden one alike."""
-    message: OutgoingEmail | None = OutgoingEmail.objects.filter(pk=id).first()
-    if message is None or message.municipality_id != getattr(user, "municipality_id", None):
-        raise Http404
-    return message
 
 
 @dataclass(frozen=True)

@@ -331,3 +331,31 @@ def test_when_the_queue_cannot_take_the_invitations_nothing_is_saved_and_nobody_
         assert not Invitation.objects.filter(event=event).exists()
         assert Event.objects.get(pk=event.pk).invitations_queued_at is None
     assert OrmQ.objects.count() == 0
+
+
+def test_a_reminder_counts_as_sent_only_when_the_mail_server_took_it(
+    secretary: Any,
+    make_home: Any,
+    make_series: Any,
+    first_meeting: Any,
+    invite: Any,
+    refusing_mail: Any,
+) -> None:
+    make_home(secretary, "Familjen Kommer")
+    event = first_meeting(make_series(secretary, invite_days_before=3, remind_days_before=2))
+    [invitation] = invite(secretary, event)
+    answer(invitation, "yes")
+    run_worker_once()
+    mail.outbox.clear()
+    day = _local(event.starts_at).date()
+    refusing_mail.failures_left = 1
+
+    assert jobs.meetings_daily(today=(day - datetime.timedelta(days=2)).isoformat())["reminded"] == 1
+    assert run_worker_once() == 1
+
+    assert mail.outbox == []
+    assert reload(Invitation, invitation.pk, "0580").reminder_sent_at is None, "marked sent when queued"
+    with time_machine.travel(datetime.timedelta(minutes=3)):
+        outbox_sweep()
+    assert len(mail.outbox) == 1
+    assert reload(Invitation, invitation.pk, "0580").reminder_sent_at is not None
