@@ -1,14 +1,15 @@
 """Settings for bollplank, read from the environment (STYLE.md rule 9).
 
 The local demo and the tests run with zero configuration on SQLite. Production
-(``DJANGO_ENV=production``) refuses to start without a secret key, allowed hosts
-and a database URL.
+(``DJANGO_ENV=production``) refuses to start without a secret key, allowed hosts,
+a database URL and an https public address (BOLLPLANK_BASE_URL).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -283,8 +284,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# Absolute links in e-mail (survey and RSVP links) start with this.
-BOLLPLANK_BASE_URL = os.environ.get("BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
+
+def _public_base_url() -> str:
+    """The address the public reaches the service at: BOLLPLANK_BASE_URL, checked.
+
+    Every link that leaves the browser starts with it: the survey, questionnaire and
+    RSVP links in e-mails to families and the calendar-feed addresses. A wrong one
+    sends families to a dead or foreign address, so production refuses to start
+    without an https address, and no environment accepts one that is not a URL.
+    """
+    value = os.environ.get("BOLLPLANK_BASE_URL", "").strip()
+    if not value:
+        if IS_PRODUCTION:
+            raise RuntimeError(
+                "BOLLPLANK_BASE_URL must be set in production: the https address families and "
+                "calendar programs reach bollplank at, e.g. https://bollplank.kommun.se"
+            )
+        # The local demo's own default address; scripts/demo sets it from DEMO_ADDR.
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(value)
+    has_path = parts.path not in {"", "/"} or parts.query or parts.fragment
+    if parts.scheme not in {"http", "https"} or not parts.hostname or has_path:
+        raise RuntimeError(
+            f"BOLLPLANK_BASE_URL={value!r} is not an address like https://bollplank.kommun.se "
+            "(scheme and host name, optionally a port; no path)"
+        )
+    if IS_PRODUCTION and parts.scheme != "https":
+        raise RuntimeError(
+            f"BOLLPLANK_BASE_URL={value!r} must start with https:// in production: "
+            "links in e-mails carry secrets that must not travel unencrypted"
+        )
+    return value.rstrip("/")
+
+
+# The public address (scheme, host, optional port; no trailing slash).
+# Absolute links (e-mails, calendar feeds) start with it; the iCalendar UIDs use its host.
+BOLLPLANK_BASE_URL = _public_base_url()
 
 BOLLPLANK = {
     # Target number of homes per responsible secretary (Umeå: keep caseloads low).

@@ -13,6 +13,10 @@ Fixtures:
   login     ``login(page, live_server, username, password)`` signs in through the login form
 
 Every test in this folder gets the ``e2e`` marker and the reference geography automatically.
+
+The live server runs in this process, so it reads the same test clock as the tests (the root
+conftest.py travels to BOLLPLANK_TEST_NOW with time_machine); the browser keeps the real clock,
+which no page relies on (dates are typed in and shown as the server wrote them).
 """
 
 from __future__ import annotations

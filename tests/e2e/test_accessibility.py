@@ -121,6 +121,7 @@ def test_programme_meeting_and_calendar_pages_have_no_wcag_violations(
     with municipality_scope(KARLSTAD):
         series = Series.objects.get(title=SERIES_TITLE)
         held = Event.objects.filter(series=series, is_cancelled=False).order_by("starts_at").first()
+        # The test clock, which the live server shares (conftest.py travels there with time_machine).
         today = timezone.localdate()
         upcoming_series = meeting_services.series_create(
             by=secretary,

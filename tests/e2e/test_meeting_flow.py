@@ -80,6 +80,7 @@ def test_invitations_answers_and_the_waiting_list(
     login(page, live_server, "sara", PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name="Samtalsträffar").click()
     page.get_by_role("link", name="Ny serie").click()
+    # The test clock, which the live server shares (conftest.py travels there with time_machine).
     today = timezone.localdate()
     page.get_by_label("Rubrik").fill("Samtalsträff för familjehem")
     page.get_by_role("textbox", name="Plats (frivilligt)").fill("Familjehemsenheten")

@@ -94,6 +94,7 @@ def test_a_new_foster_family_gets_a_mentor_and_coverage_rises(
     expect(page.locator("#pairing-status")).to_have_text("Föreslagen")
 
     # Book the introduction with a secretary present, then record it.
+    # The test clock, which the live server shares (conftest.py travels there with time_machine).
     when = timezone.localtime() - timezone.timedelta(hours=2)
     page.get_by_label("Datum och tid").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Plats").fill("Familjehemsenheten, Linköping")

@@ -50,6 +50,7 @@ def programme(live_server: LiveServer) -> Programme:
             municipality_id="0580",
             role=Role.SECRETARY,
         )
+    # The test clock, which the live server shares (conftest.py travels there with time_machine).
     today = timezone.localdate()
     with municipality_scope("0580"):
         created = programme_services.programme_create(

@@ -1,5 +1,9 @@
 """Meetings, invitations, attendance and assignments for the insights tests, made
-directly with the ORM inside the owner's municipality scope."""
+directly with the ORM inside the owner's municipality scope.
+
+Dates are counted from the test clock: the root conftest.py travels every test to
+BOLLPLANK_TEST_NOW with time_machine.
+"""
 
 from __future__ import annotations
 

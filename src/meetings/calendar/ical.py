@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -25,8 +26,7 @@ PRODID = "-//bollplank//bollplank//SV"
 
 
 def _domain() -> str:
-    base = getattr(settings, "BOLLPLANK_BASE_URL", "http://127.0.0.1:8000")
-    return base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bollplank"
+    return urlsplit(settings.BOLLPLANK_BASE_URL).hostname or "bollplank"
 
 
 def event_uid(event: Event) -> str:

@@ -1,4 +1,8 @@
-"""Meeting fixtures: assignees and series made through the services (STYLE rule 6)."""
+"""Meeting fixtures: assignees and series made through the services (STYLE rule 6).
+
+Dates are counted from the test clock: the root conftest.py travels every test to
+BOLLPLANK_TEST_NOW with time_machine.
+"""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import ChangeLogEntry
@@ -30,10 +31,12 @@ from meetings.tests.calendar_data import (
 )
 from tenancy.scope import municipality_scope
 
-pytestmark = pytest.mark.django_db
+# Dates are counted from the test clock (conftest.py: time_machine travels every test to
+# BOLLPLANK_TEST_NOW); scripts/test runs this module at several awkward instants.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 LINKOPING, NORRKOPING = "0580", "0581"
 # Feeds show a year back; keep test meetings in the future of "now" whatever the date.
-NEXT_YEAR = datetime.date.today().year + 1
+NEXT_YEAR = timezone.localdate().year + 1
 
 
 def user_token(user: User) -> str:
@@ -186,7 +189,7 @@ def test_a_users_personal_feed_has_their_current_groups_and_their_series_only(
         by=secretary,
         starts=[local(NEXT_YEAR, 4, 8, 13)],
         name="Lämnad grupp",
-        members=[{"user": secretary, "left_on": datetime.date.today()}],
+        members=[{"user": secretary, "left_on": timezone.localdate()}],
     )
     cohort_make(
         by=secretary, starts=[local(NEXT_YEAR, 4, 9, 13)], name="Annan grupp", members=[{"user": manager}]

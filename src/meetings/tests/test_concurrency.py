@@ -15,6 +15,10 @@ from meetings import services
 from meetings.models import Event, Invitation
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 RACERS = 20
 PLACES = 5
 

@@ -24,7 +24,9 @@ from meetings.tests.calendar_data import (
 )
 from tenancy.scope import municipality_scope
 
-pytestmark = pytest.mark.django_db
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 WINTER, SUMMER = datetime.timedelta(hours=1), datetime.timedelta(hours=2)
 
 

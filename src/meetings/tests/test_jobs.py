@@ -26,6 +26,10 @@ from meetings.recurrence import STOCKHOLM
 from meetings.tests.conftest import answer, reload
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 class RefusingBackend(LocmemEmailBackend):
     """Refuses the first ``failures_left`` messages naming the recipient, like an SMTP server does."""

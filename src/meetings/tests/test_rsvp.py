@@ -14,6 +14,10 @@ from meetings.models import Event, Invitation
 from meetings.tests.conftest import answer, move_into_past, reload
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def _path(invitation: Invitation) -> str:
     return f"/osa/{links.rsvp_token(invitation)}/"

@@ -22,6 +22,10 @@ from meetings.tests.conftest import answer, reload, series_values
 from register import services as register_services
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 TODAY = timezone.localdate
 
 

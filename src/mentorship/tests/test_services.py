@@ -13,6 +13,10 @@ from mentorship import links, services
 from mentorship.models import FollowUpSurvey, MentorOffer, Pairing
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def test_an_approved_foster_home_is_offered_a_mentor_automatically(secretary: Any, make_home: Any) -> None:
     _household, assignment = make_home(secretary, "Familjen Ny")

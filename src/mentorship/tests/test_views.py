@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
@@ -14,6 +15,10 @@ from mentorship import links, services
 from mentorship.jobs import surveys_send_due
 from mentorship.models import FollowUpSurvey, MentorOffer, Pairing
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 def _active_pairing(secretary: Any, make_mentor: Any, make_waiting: Any) -> Pairing:

@@ -3,6 +3,9 @@ generated sessions, user-mentors and assignees who can join a cohort.
 
 ``make_programme(by, **overrides)`` and ``make_cohort(by, programme=None, **overrides)``
 are meant for the other programme tests too (evaluation, insights).
+
+Dates are counted from the test clock: the root conftest.py travels every test to
+BOLLPLANK_TEST_NOW with time_machine.
 """
 
 from __future__ import annotations

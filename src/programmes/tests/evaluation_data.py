@@ -1,5 +1,9 @@
 """Set-up shared by the evaluation tests: a cohort with members and questions,
-questionnaires handed out and answered, all through the services."""
+questionnaires handed out and answered, all through the services.
+
+Dates are counted from the test clock: the root conftest.py travels every test to
+BOLLPLANK_TEST_NOW with time_machine.
+"""
 
 from __future__ import annotations
 

@@ -15,6 +15,10 @@ from programmes.evaluation.selectors import member_pseudonym
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def _download(client: Any, programme: Any, **query: str) -> tuple[str, list[list[str]]]:
     response = client.get(f"/program/{programme.pk}/utvardering/export.csv", query)

@@ -22,6 +22,10 @@ from programmes.models import QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, make_group
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def flaky_mail(settings: Any) -> Any:

@@ -7,11 +7,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from programmes.evaluation import links, services
 from programmes.models import Answer, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, hand_out, make_group
 from tenancy.scope import municipality_scope
+
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture
@@ -103,12 +108,9 @@ def test_a_tampered_link_is_refused(questionnaire: Any) -> None:
     assert _stored(response) == (None, [])
 
 
-def test_an_expired_link_is_refused(questionnaire: Any, monkeypatch: Any) -> None:
+def test_an_expired_link_is_refused(questionnaire: Any, time_machine: Any) -> None:
     _group, (trygg, vet, _lart), response, url = questionnaire
-    later = (
-        datetime.datetime.now(tz=datetime.UTC) + links.QUESTIONNAIRE_LINK_MAX_AGE + datetime.timedelta(days=1)
-    )
-    monkeypatch.setattr("django.core.signing.time.time", lambda: later.timestamp())
+    time_machine.move_to(timezone.now() + links.QUESTIONNAIRE_LINK_MAX_AGE + datetime.timedelta(days=1))
 
     page = Client().post(url, {f"q_{trygg.pk}": "3", f"q_{vet.pk}": "3"})
 

@@ -16,6 +16,10 @@ from programmes.models import Question, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def test_questions_are_added_in_order_with_labels_only_on_scale_questions(
     secretary: Any, make_programme: Any

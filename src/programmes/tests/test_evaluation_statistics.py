@@ -20,6 +20,10 @@ from programmes.evaluation.selectors import (
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def answered(secretary: Any, make_user_mentor: Any, add_member: Any) -> Any:

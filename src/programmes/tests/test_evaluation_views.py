@@ -19,6 +19,10 @@ from programmes.models import Question, QuestionnaireResponse
 from programmes.tests.evaluation_data import add_questions, answer, hand_out, make_group
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 
 def _evaluation_url(programme: Any) -> str:
     return f"/program/{programme.pk}/utvardering/"

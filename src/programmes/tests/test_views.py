@@ -18,6 +18,10 @@ from programmes import services
 from programmes.models import Cohort, CohortMember, Programme, Session
 from tenancy.scope import municipality_scope
 
+# Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
+# time_machine); `clock`: scripts/test runs this module again at awkward instants.
+pytestmark = pytest.mark.clock
+
 YEAR_2026 = {"starts_on": datetime.date(2026, 1, 1), "ends_on": datetime.date(2026, 12, 31)}
 
 

@@ -3,8 +3,10 @@ other municipality's object ids: nothing of the other municipality may appear.""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,6 +15,10 @@ from accounts.models import Role
 from accounts.permissions import PUBLIC
 
 LINKOPING, NORRKOPING = "0580", "0581"
+# A security walk, not a test of dates: its programme and meetings are dated from one fixed,
+# ordinary day (time_machine), whatever the real date or the suite's test clock.
+WALK_DAY = datetime.datetime(2026, 5, 13, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+pytestmark = pytest.mark.time_machine(WALK_DAY)
 
 SECRET_MARKERS = [
     "Hemligsson",
@@ -163,8 +169,6 @@ def _gathering_models() -> list[type]:
 def _programme_and_meetings(by: Any) -> dict[str, Any]:
     """A programme with a question, a cohort with a member and sessions, and a meeting
     series whose first meeting has invited the Hemligsson family (all in ``by``'s municipality)."""
-    import datetime
-
     from django.db import transaction
     from django.utils import timezone
 
