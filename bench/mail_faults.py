@@ -56,7 +56,10 @@ FAULTS: dict[str, dict[str, Any]] = {
         "n": 3,
         "schedule": [(0, "stall_before_data"), (10, "accept")],
     },
-    "server stalls after the message (answer never in time)": {"n": 3, "schedule": [(0, "stall_after_data")]},
+    "server stalls after the message for 10 minutes": {
+        "n": 3,
+        "schedule": [(0, "stall_after_data"), (10, "accept")],
+    },
     "worker killed after the server accepted, before recording": {"n": 5, "kill_after_accept": 5},
     "database connection cut after the server accepted": {"n": 5, "cut_after_accept": 5, "postgres": True},
     "queue unreachable when the e-mail is asked for": {"n": 15, "queue_down": True},
@@ -261,6 +264,7 @@ def _env(src: Path, database_url: str, port: int, *, production: bool) -> dict[s
             "DJANGO_ENV": "production",
             "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
             "DJANGO_ALLOWED_HOSTS": "bollplank.invalid",
+            "BOLLPLANK_BASE_URL": "https://bollplank.invalid",
         }
     else:
         env |= {"DJANGO_ENV": "test", "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}

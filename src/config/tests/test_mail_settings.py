@@ -23,6 +23,7 @@ PRODUCTION = {
     "DJANGO_EMAIL_HOST_USER": "bollplank",
     "DJANGO_EMAIL_HOST_PASSWORD": "secret",
     "DJANGO_DEFAULT_FROM_EMAIL": "Socialtjänsten <noreply@kommun.invalid>",
+    "BOLLPLANK_BASE_URL": "https://bollplank.kommun.invalid",
 }
 
 

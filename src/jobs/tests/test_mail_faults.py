@@ -84,7 +84,7 @@ def test_a_server_answering_4xx_for_an_hour_gets_each_message_once_when_it_recov
     _run(60)
     assert _exactly_once(sink) == dict.fromkeys(FAMILIES, 0)
     assert _states() == [EmailState.FAILED] * 3, "an hour of 4xx is not a reason to give up"
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         assert all("451" in m.last_error and "@" not in m.last_error for m in OutgoingEmail.objects.all())
     sink.set_mode("accept")
     _run(120, start=60)
@@ -117,7 +117,7 @@ def test_a_5xx_refusal_of_the_recipient_gives_up_at_once_and_shows_for_staff(
 
     assert _exactly_once(sink) == dict.fromkeys(FAMILIES, 0)
     assert _states() == [EmailState.GAVE_UP] * 3
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         assert [m.attempts for m in OutgoingEmail.objects.all()] == [1, 1, 1], "a 5xx is not retried"
     with municipality_scope("0580"):
         problems = email_problems_for(user=secretary)
@@ -169,7 +169,7 @@ def test_a_worker_killed_after_the_server_accepted_but_before_recording_does_not
 ) -> None:
     with time_machine.travel(START):
         _queue(FAMILIES[:1])
-        with scopes_disabled():
+        with scopes_disabled():  # test set-up: read every municipality's rows
             message = OutgoingEmail.objects.get()
 
         def die(**kwargs: Any) -> bool:
@@ -194,7 +194,7 @@ def test_a_worker_killed_before_handing_the_message_over_is_retried_and_sends_on
 ) -> None:
     with time_machine.travel(START):
         _queue(FAMILIES[:1])
-        with scopes_disabled():
+        with scopes_disabled():  # test set-up: read every municipality's rows
             message = OutgoingEmail.objects.get()
 
         def die(*args: Any, **kwargs: Any) -> Any:
@@ -216,7 +216,7 @@ def test_a_worker_killed_before_handing_the_message_over_is_retried_and_sends_on
 def test_two_workers_never_both_send_one_message(sink: SmtpSink) -> None:
     with time_machine.travel(START):
         _queue(FAMILIES[:1])
-        with scopes_disabled():
+        with scopes_disabled():  # test set-up: read every municipality's rows
             message = OutgoingEmail.objects.get()
         # The wake-up job and the sweep reach the same message: the claim lets one through.
         first = email_deliver(message_id=message.pk, municipality_id="0580")
@@ -225,7 +225,7 @@ def test_two_workers_never_both_send_one_message(sink: SmtpSink) -> None:
 
     assert (first, second) == (EmailState.SENT, EmailState.SENT)
     assert sink.count(FAMILIES[0]) == 1
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         assert OutgoingEmail.objects.get().attempts == 1
 
 
@@ -236,7 +236,7 @@ def test_a_stable_message_id_names_each_message(sink: SmtpSink) -> None:
 
     ids = [message["Message-ID"] for message in sink.messages]
     assert len(set(ids)) == 3
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         keys = list(OutgoingEmail.objects.order_by("id").values_list("key", flat=True))
     from jobs.mail import message_id_for
 
@@ -257,7 +257,7 @@ def test_a_database_connection_cut_after_the_server_accepted_records_sent_and_se
 
     settings_dict = connection.settings_dict
     _queue(FAMILIES[:1])
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         message = OutgoingEmail.objects.get()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -284,7 +284,7 @@ def test_a_database_connection_cut_after_the_server_accepted_records_sent_and_se
     assert cuts == [True]
     assert state == EmailState.SENT
     assert sink.count(FAMILIES[0]) == 1
-    with scopes_disabled():
+    with scopes_disabled():  # test set-up: read every municipality's rows
         assert OutgoingEmail.objects.get().state == EmailState.SENT
     outbox_sweep()
     assert sink.count(FAMILIES[0]) == 1
