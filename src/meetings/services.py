@@ -32,6 +32,7 @@ from accounts.models import User
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
+from jobs.selectors import email_states_about
 from jobs.services import job_enqueue
 from kernel.records import record_create, record_update
 from meetings.audience import (
@@ -50,6 +51,8 @@ from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
 SEND_JOB = "meetings.jobs.invitation_send"
+# A send job still waiting after this long was lost (see _invite_in).
+STALE_SEND_JOB = datetime.timedelta(hours=1)
 NOTIFY_JOB = "meetings.jobs.invitation_notify"
 # Notifications an invitee gets besides the invitation itself (see meetings.jobs).
 CHANGED, CANCELLED, PROMOTED, REMINDER = "changed", "cancelled", "promoted", "reminder"
@@ -624,18 +627,31 @@ def _invite_in(*, event: Event, series: Series, municipality_id: str) -> Invitat
     Invitation.objects.bulk_create(new, ignore_conflicts=True)
     queued = without_email = 0
     now = timezone.now()
+    unsent = Invitation.objects.filter(event=event, sent_at__isnull=True).exclude(
+        status=InvitationStatus.WITHDRAWN
+    )
+    # Queued long ago and still not in the outbox: queued before the outbox existed, when
+    # retries gave up after three minutes and nothing queued them again. Queued once more
+    # (its job puts the e-mail in the outbox once, however often it runs).
+    stale = unsent.filter(send_queued_at__lt=now - STALE_SEND_JOB)
+    in_outbox = set(
+        email_states_about(
+            about_type="meetings.Invitation", ids=stale.values_list("pk", flat=True), key_suffix=":invite"
+        )
+    )
     waiting = (
-        Invitation.objects.filter(event=event, send_queued_at__isnull=True, sent_at__isnull=True)
-        .exclude(status=InvitationStatus.WITHDRAWN)
+        unsent.filter(Q(send_queued_at__isnull=True) | Q(pk__in=stale.exclude(pk__in=in_outbox).values("pk")))
         .select_related("person", "household")
+        .order_by("id")
     )
     for invitation in waiting:
         if not invitation_email(invitation):
-            without_email += 1  # listed on the meeting page: answer on their behalf
+            if invitation.send_queued_at is None:
+                without_email += 1  # listed on the meeting page: answer on their behalf
             continue
-        if Invitation.objects.filter(pk=invitation.pk, send_queued_at__isnull=True).update(
-            send_queued_at=now
-        ):
+        if invitation.send_queued_at is not None or Invitation.objects.filter(
+            pk=invitation.pk, send_queued_at__isnull=True
+        ).update(send_queued_at=now):
             job_enqueue(
                 func=SEND_JOB,
                 kwargs={"invitation_id": invitation.pk, "municipality_id": municipality_id},

@@ -363,3 +363,26 @@ def test_a_reminder_counts_as_sent_only_when_the_mail_server_took_it(
         outbox_sweep()
     assert len(mail.outbox) == 1
     assert reload(Invitation, invitation.pk, "0580").reminder_sent_at is not None
+
+
+def test_sending_invitations_again_queues_those_the_old_retries_gave_up_on(
+    secretary: Any, make_home: Any, make_series: Any, first_meeting: Any, invite: Any
+) -> None:
+    make_home(secretary)
+    event = first_meeting(make_series(secretary))
+    [invitation] = invite(secretary, event)
+    with municipality_scope("0580"):
+        # As the old code left it: queued hours ago, three failed attempts, no job, no outbox row.
+        Invitation.objects.filter(pk=invitation.pk).update(
+            send_queued_at=timezone.now() - datetime.timedelta(hours=3), send_attempts=3
+        )
+    OrmQ.objects.all().delete()
+
+    with municipality_scope("0580"):
+        run = services.event_invitations_create(by=secretary, event=event)
+        again = services.event_invitations_create(by=secretary, event=event)
+    assert (run.queued, again.queued) == (1, 1)
+    run_worker_once()
+
+    assert len(mail.outbox) == 1
+    assert reload(Invitation, invitation.pk, "0580").sent_at is not None
