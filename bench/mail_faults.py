@@ -85,7 +85,7 @@ def _load_sink() -> Any:
 
 
 def _worker_tick(minute: float, *, kill_at_accept: dict[str, Any]) -> None:
-    """Run the worker (and the sweep) at simulated ``minute`` in a child process; kill it at the job timeout."""
+    """Run the worker (and the sweep) at simulated ``minute`` in a child; kill it at the job timeout."""
     import time_machine
     from django.db import connections
 
@@ -102,7 +102,7 @@ def _worker_tick(minute: float, *, kill_at_accept: dict[str, Any]) -> None:
 
                 if hasattr(services, "outbox_sweep"):
                     services.outbox_sweep()
-        except BaseException:  # noqa: BLE001  # a worker that dies is what this probe looks at
+        except BaseException:  # a worker that dies is what this probe looks at
             status = 1
         finally:
             os._exit(status)
@@ -163,7 +163,7 @@ def run_fault(name: str) -> dict[str, Any]:
 
         sink.on_accept = cut_connections
 
-    told_falsely = 0
+    told_falsely = caller_errors = 0
     with time_machine.travel(START):
         if fault.get("queue_down"):
             import django_q.tasks
@@ -181,7 +181,7 @@ def run_fault(name: str) -> dict[str, Any]:
                         services.email_send_later(to=[address], subject="Inbjudan", body="Välkommen")
                     told_falsely += 1  # the caller saw success; the e-mail must now arrive
                 except ConnectionError:
-                    pass  # the caller was told it failed (and its change rolled back)
+                    caller_errors += 1  # the caller was told it failed (and its change rolled back)
         else:
             from jobs import services
 
@@ -211,7 +211,9 @@ def run_fault(name: str) -> dict[str, Any]:
         visible = Failure.objects.count()
         reported_sent = Success.objects.filter(func="jobs.tasks.email_send").count()
     sent = sum(1 for n in counts.values() if n)
-    lost_silently = told_falsely - sum(1 for a in addresses[:told_falsely] if counts[a]) if told_falsely else 0
+    lost_silently = (
+        told_falsely - sum(1 for a in addresses[:told_falsely] if counts[a]) if told_falsely else 0
+    )
     return {
         "recipients": len(addresses),
         "expected": expected,
@@ -220,6 +222,8 @@ def run_fault(name: str) -> dict[str, Any]:
         "visible": visible,
         # Shown as sent (or asked for with success) but never reached the server.
         "told_falsely": lost_silently + max(reported_sent - sent, 0),
+        # Callers told at once that the e-mail could not be queued (their change rolled back).
+        "caller_errors": caller_errors,
     }
 
 
@@ -229,8 +233,15 @@ def run_production_probe() -> dict[str, Any]:
 
     try:
         django.setup()
-    except Exception as error:  # noqa: BLE001  # refusing to start is an outcome
-        return {"recipients": 15, "expected": 15, "sent": 0, "duplicated": 0, "visible": 0, "refused": str(error)}
+    except Exception as error:  # refusing to start is an outcome
+        return {
+            "recipients": 15,
+            "expected": 15,
+            "sent": 0,
+            "duplicated": 0,
+            "visible": 0,
+            "refused": str(error),
+        }
     fault = dict(FAULTS["production settings, documented variables only"])
     FAULTS["production settings, documented variables only"] = {**fault, "schedule": [(0, "accept")]}
     result = run_fault("production settings, documented variables only")
@@ -274,8 +285,11 @@ def _env(src: Path, database_url: str, port: int, *, production: bool) -> dict[s
 def _migrated_sqlite(src: Path, folder: Path) -> Path:
     template = folder / "template.sqlite3"
     env = _env(src, f"sqlite:///{template}", 25, production=False)
-    subprocess.run(
-        [sys.executable, str(src.parent / "manage.py"), "migrate", "-v", "0"], env=env, check=True, cwd=src.parent
+    subprocess.run(  # noqa: S603 -- our own interpreter and manage.py
+        [sys.executable, str(src.parent / "manage.py"), "migrate", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=src.parent,
     )
     return template
 
@@ -288,8 +302,11 @@ def _postgres_database(src: Path, url: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     env = _env(src, url, 25, production=False)
-    subprocess.run(
-        [sys.executable, str(src.parent / "manage.py"), "migrate", "-v", "0"], env=env, check=True, cwd=src.parent
+    subprocess.run(  # noqa: S603 -- our own interpreter and manage.py
+        [sys.executable, str(src.parent / "manage.py"), "migrate", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=src.parent,
     )
 
 
@@ -297,7 +314,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label", default="after")
     parser.add_argument("--src", type=Path, default=REPO / "src", help="the src/ of the code under test")
-    parser.add_argument("--postgres", default="", help="a database URL for the database-cut fault (dropped first)")
+    parser.add_argument(
+        "--postgres", default="", help="a database URL for the database-cut fault (dropped first)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "mail_faults.json")
     parser.add_argument("--only", default="", help="run the faults whose name contains this")
     parser.add_argument("--one", default="", help=argparse.SUPPRESS)
@@ -331,7 +350,7 @@ def main() -> None:
         port = sink_module.free_port()
         env = _env(src, database_url, port, production=bool(fault.get("production")))
         started = time.monotonic()
-        run = subprocess.run(
+        run = subprocess.run(  # noqa: S603 -- our own interpreter and manage.py
             [sys.executable, str(Path(__file__).resolve()), "--one", name],
             env=env,
             cwd=src.parent,
@@ -350,16 +369,20 @@ def main() -> None:
         print(
             f"{name:60} sent {result['sent']:>2} / expected {result['expected']:>2}"
             f" (of {result['recipients']:>2}), duplicated {result['duplicated']:>2},"
-            f" visible {result['visible']:>2}, told falsely {result.get('told_falsely', 0):>2}"
+            f" visible {result['visible']:>2}, told falsely {result.get('told_falsely', 0):>2},"
+            f" caller errors {result.get('caller_errors', 0):>2}"
             + (f"  [{result['backend'].rsplit('.', 2)[-2]}]" if "backend" in result else "")
         )
     shutil.rmtree(folder, ignore_errors=True)
 
     stored: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
+    earlier = stored.get(args.label, {}).get("faults", {}) if args.only else {}
     stored[args.label] = {
-        "command": " ".join(["uv run python bench/mail_faults.py", *sys.argv[1:]]),
+        "command": stored.get(args.label, {}).get("command")
+        if args.only
+        else " ".join(["uv run python bench/mail_faults.py", *sys.argv[1:]]),
         "settings": {"job_timeout_s": JOB_TIMEOUT, "email_timeout_s": EMAIL_TIMEOUT, "stall_s": STALL},
-        "faults": results,
+        "faults": {**earlier, **results},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
