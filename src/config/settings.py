@@ -301,36 +301,85 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+# E-mail. Production sends through SMTP when DJANGO_EMAIL_HOST is set and refuses to
+# start when mail is configured inconsistently (docs/architecture.md, "E-mail"):
+# a console backend there would print addresses and personal links to the log
+# while every invitation showed "sent".
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_NON_DELIVERING_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("DJANGO_EMAIL_USE_SSL", False)
+# Every socket step of a send waits at most this long: a stalling server must not hold
+# the worker, and the outbox tells "not handed over" from "handed over" by it.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bollplank <noreply@bollplank.invalid>")
+# Temporary failures are retried 1, 2, 4, … minutes apart (at most this many minutes),
+# for this many hours from queueing; then the message shows as failed with a resend button.
+EMAIL_RETRY_MAX_MINUTES = int(os.environ.get("DJANGO_EMAIL_RETRY_MAX_MINUTES", "240"))
+EMAIL_RETRY_HOURS = float(os.environ.get("DJANGO_EMAIL_RETRY_HOURS", "48"))
+# The every-minute sweep stops claiming new messages after this many seconds.
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "120"))
 
-# Background jobs: django-q2. The default broker is the Django ORM, so the demo
-# needs no extra server; set REDIS_URL to move the queue to Redis. See
-# docs/architecture.md ("Background jobs") for why.
+
+def _email_backend() -> str:
+    explicit = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip()
+    if not IS_PRODUCTION:
+        # The demo and development print mail to the console unless told otherwise.
+        return explicit or (SMTP_BACKEND if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+    if explicit in _NON_DELIVERING_BACKENDS:
+        raise RuntimeError(f"DJANGO_EMAIL_BACKEND={explicit} sends no e-mail; production needs SMTP.")
+    if not explicit and not EMAIL_HOST:
+        raise RuntimeError("DJANGO_EMAIL_HOST must be set in production (the mail server to send through).")
+    return explicit or SMTP_BACKEND
+
+
+EMAIL_BACKEND = _email_backend()
+if EMAIL_BACKEND == SMTP_BACKEND:
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise RuntimeError("Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both.")
+    if bool(EMAIL_HOST_USER) != bool(EMAIL_HOST_PASSWORD):
+        raise RuntimeError(
+            "DJANGO_EMAIL_HOST_USER and DJANGO_EMAIL_HOST_PASSWORD are set together or not at all."
+        )
+    if EMAIL_TIMEOUT <= 0:
+        raise RuntimeError("DJANGO_EMAIL_TIMEOUT must be a positive number of seconds.")
+    if not EMAIL_HOST:
+        EMAIL_HOST = "localhost"
+if IS_PRODUCTION and "DJANGO_DEFAULT_FROM_EMAIL" not in os.environ:
+    raise RuntimeError("DJANGO_DEFAULT_FROM_EMAIL must be set in production (the sender families see).")
+
+# Background jobs: django-q2 with its ORM broker, so the queue is in the application's
+# database: a job is written in the transaction of the change that asks for it, and
+# a crashed worker's job is presented again. There is no Redis broker (django-q2's
+# acknowledges a job when it is taken and never retries it); REDIS_URL is left for a
+# cache. See docs/architecture.md ("Background jobs").
 Q_CLUSTER: dict[str, object] = {
     "name": "bollplank",
     "workers": int(os.environ.get("JOB_WORKERS", "1")),
-    "timeout": 60,
+    # Longer than the outbox sweep (OUTBOX_SWEEP_SECONDS) plus one send.
+    "timeout": int(os.environ.get("JOB_TIMEOUT_SECONDS", "300")),
     # A job that raises is not acknowledged, so the broker presents it again
     # after `retry` seconds, up to `max_attempts` times; then it stays in
-    # "Failed tasks" for an administrator.
-    "retry": int(os.environ.get("JOB_RETRY_SECONDS", "90")),
+    # "Failed tasks" for an administrator. `retry` exceeds `timeout`, so a job
+    # still running is never handed to a second worker.
+    "retry": int(os.environ.get("JOB_RETRY_SECONDS", "360")),
     "max_attempts": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
     "ack_failures": False,
     "save_limit": 1000,
     "catch_up": False,
     "label": _("Background jobs"),
+    "orm": "default",
+    "poll": 1.0,
 }
-if os.environ.get("REDIS_URL"):
-    Q_CLUSTER["redis"] = os.environ["REDIS_URL"]
-else:
-    Q_CLUSTER["orm"] = "default"
-    Q_CLUSTER["poll"] = 1.0
 
 LOGGING = {
     "version": 1,

@@ -1,20 +1,26 @@
 """What the administrator sees of background jobs: names, functions, attempts and errors.
 
 Never a job's arguments or return value: they may hold e-mail addresses and other
-personal data, and the overview is not limited to the administrator's municipality.
+personal data, and the job overview is not limited to the administrator's municipality;
+the outbox counts are (``outbox_counts``). Pages of the domain apps show their records'
+e-mail states through ``email_states_about``; the start page lists what needs a person
+through ``email_problems_for``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
-from django_q.brokers import get_broker  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.conf import Conf  # type: ignore[import-untyped]  # django-q2 ships no type hints
 from django_q.models import Failure, OrmQ, Success  # type: ignore[import-untyped]  # django-q2 ships no type hints
 
 from jobs.mail import redacted
+from jobs.models import PROBLEM_STATES, RESENDABLE_STATES, EmailState, OutgoingEmail
 
 ERROR_MAX_LENGTH = 300
 RECENT_SUCCESS_WINDOW = timedelta(hours=24)
@@ -52,7 +58,7 @@ class SucceededJob:
 class JobOverview:
     queued: list[QueuedJob]
     queued_count: int
-    is_queue_listed: bool  # False with the Redis broker: only the count is known
+    is_queue_listed: bool
     failed: list[FailedJob]
     succeeded: list[SucceededJob]
     succeeded_recent_count: int
@@ -91,12 +97,8 @@ def _queued_jobs(*, limit: int) -> tuple[list[QueuedJob], int]:
 
 def job_overview(*, limit: int = 50) -> JobOverview:
     """Waiting jobs, recent failures and recent successes, without any job's arguments."""
-    if Conf.ORM:
-        queued, queued_count = _queued_jobs(limit=limit)
-        is_queue_listed = True
-    else:
-        queued, is_queue_listed = [], False
-        queued_count = int(get_broker().queue_size() or 0)
+    queued, queued_count = _queued_jobs(limit=limit)
+    is_queue_listed = True
 
     failures = Failure.objects.defer("args", "kwargs").order_by("-stopped")[:limit]
     failed = [
@@ -131,4 +133,115 @@ def job_overview(*, limit: int = 50) -> JobOverview:
         succeeded_recent_count=succeeded_recent_count,
         max_attempts=int(Conf.MAX_ATTEMPTS),
         retry_seconds=int(Conf.RETRY),
+    )
+
+
+# The outbox -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailStatus:
+    """One outbox message as a page shows it: never its address or text."""
+
+    id: int
+    key: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str
+    about_type: str
+    about_id: int | None
+    subject: str
+
+    @property
+    def is_problem(self) -> bool:
+        return self.state in PROBLEM_STATES
+
+    @property
+    def can_resend(self) -> bool:
+        return self.state in RESENDABLE_STATES
+
+
+_STATUS_FIELDS = (
+    "id",
+    "key",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "last_error",
+    "about_type",
+    "about_id",
+    "subject",
+)
+
+
+def _status(values: dict[str, Any]) -> EmailStatus:
+    return EmailStatus(**values)
+
+
+def email_states_about(
+    *, about_type: str, ids: Iterable[int], key_suffix: str = ""
+) -> dict[int, EmailStatus]:
+    """The latest outbox message about each record (of those whose key ends with ``key_suffix``).
+
+    Scoped: inside a request, the user's municipality's messages only.
+    """
+    rows = OutgoingEmail.objects.filter(about_type=about_type, about_id__in=list(ids))
+    if key_suffix:
+        rows = rows.filter(key__endswith=key_suffix)
+    latest: dict[int, EmailStatus] = {}
+    for values in rows.order_by("created_at", "id").values(*_STATUS_FIELDS):
+        latest[values["about_id"]] = _status(values)
+    return latest
+
+
+def email_problems_about(*, about_type: str, ids: Iterable[int]) -> dict[int, list[EmailStatus]]:
+    """Every failed or possibly sent message about each record, newest first."""
+    problems: dict[int, list[EmailStatus]] = {}
+    rows = OutgoingEmail.objects.filter(
+        about_type=about_type, about_id__in=list(ids), state__in=PROBLEM_STATES
+    )
+    for values in rows.order_by("-created_at", "-id").values(*_STATUS_FIELDS):
+        problems.setdefault(values["about_id"], []).append(_status(values))
+    return problems
+
+
+def email_problems_for(*, user: Any, limit: int = 50) -> list[EmailStatus]:
+    """E-mails of the user's municipality that failed for good or may have been sent, newest first:
+    those the user asked for and the automatic ones (the start page lists them).
+
+    Each names the record it is about (``about_type``, ``about_id``) for a link to its page.
+    """
+    rows = (
+        OutgoingEmail.objects.filter(state__in=PROBLEM_STATES)
+        .filter(Q(requested_by_id=user.pk) | Q(requested_by_id__isnull=True))
+        .order_by("-created_at", "-id")
+    )
+    return [_status(values) for values in rows.values(*_STATUS_FIELDS)[:limit]]
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    queued: int
+    retrying: int
+    sent_recently: int
+    failed: int
+    uncertain: int
+
+
+def outbox_counts(*, municipality_id: str | None) -> OutboxCounts | None:
+    """How the administrator's own municipality's e-mail stands (None for an account without one)."""
+    if not municipality_id:
+        return None
+    rows = OutgoingEmail.objects.filter(municipality_id=municipality_id)
+    by_state = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    recent = rows.filter(state=EmailState.SENT, sent_at__gte=timezone.now() - RECENT_SUCCESS_WINDOW).count()
+    return OutboxCounts(
+        queued=by_state.get(EmailState.QUEUED, 0) + by_state.get(EmailState.SENDING, 0),
+        retrying=by_state.get(EmailState.FAILED, 0),
+        sent_recently=recent,
+        failed=by_state.get(EmailState.GAVE_UP, 0),
+        uncertain=by_state.get(EmailState.UNCERTAIN, 0),
     )

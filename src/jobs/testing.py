@@ -35,7 +35,7 @@ def run_worker_once() -> int:
     for their retry time, wait for the next call (see ``job_retries_make_due``).
     """
     if not Conf.ORM:
-        raise RuntimeError("run_worker_once() needs the ORM broker (unset REDIS_URL in tests).")
+        raise RuntimeError('run_worker_once() needs the ORM broker (Q_CLUSTER["orm"]).')
     broker = get_broker()
     task_queue = Queue()
     result_queue = Queue()

@@ -1,9 +1,12 @@
 """Background work for network meetings: invitation e-mails, notices and the daily round.
 
 Jobs carry ids only (never an e-mail address) and enter the municipality scope
-themselves. Every job is safe to run twice. A job that cannot hand its e-mail to
-the mail server raises, so django-q2 retries it (``Q_CLUSTER`` max_attempts);
-the invitation stays "not sent" with its attempts until a retry succeeds.
+themselves. Every job is safe to run twice: it puts its e-mail in the outbox under a
+key naming the invitation and the kind of message (``invitation:12:invite``), so a
+second run queues nothing, and then sends it. Retries, failures and "may have been
+sent" are the outbox's (``jobs.services``); the invitation's ``sent_at``,
+``send_attempts``, ``last_send_error`` and ``reminder_sent_at`` follow the outbox
+through :func:`invitation_email_changed`.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from jobs.mail import email_deliver, email_send_counted
+from jobs.models import EmailState, OutgoingEmail
+from jobs.services import Attachment, email_deliver, email_enqueue
 from meetings import services
 from meetings.audience import invitation_email
 from meetings.calendar.ical import invitation_ics
@@ -37,8 +40,13 @@ MAIL_LANGUAGE = "sv"
 HORIZON = datetime.timedelta(days=92)
 
 
-def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlternatives:
-    """The e-mail for one invitee: Swedish text, times in Europe/Stockholm, the meeting as .ics."""
+def invitation_email_key(invitation_id: int, kind: str, *parts: object) -> str:
+    """The outbox key of one e-mail about an invitation (``invitation:12:invite``)."""
+    return ":".join(["invitation", str(invitation_id), kind, *(str(part) for part in parts)])
+
+
+def _queue_message(*, invitation: Invitation, kind: str, to: str, key: str) -> OutgoingEmail | None:
+    """One invitee's e-mail into the outbox: Swedish text, times in Europe/Stockholm, the meeting as .ics."""
     event = invitation.event
     with translation.override(MAIL_LANGUAGE), timezone.override(STOCKHOLM):
         context = {
@@ -52,9 +60,22 @@ def _message(*, invitation: Invitation, kind: str, to: str) -> EmailMultiAlterna
         }
         subject = " ".join(render_to_string("meetings/email/subject.txt", context).split())
         body = render_to_string("meetings/email/body.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
-    message.attach(ICS_NAME, invitation_ics(event), ICS_TYPE)
-    return message
+    return email_enqueue(
+        key=key,
+        to=to,
+        subject=subject,
+        body=body,
+        attachments=[Attachment(name=ICS_NAME, content=invitation_ics(event).decode(), mimetype=ICS_TYPE)],
+        municipality_id=invitation.municipality_id,
+        about=invitation,
+        wake=False,  # sent right below, by this job
+    )
+
+
+def _send(message: OutgoingEmail | None, *, municipality_id: str) -> str:
+    if message is None:
+        return "already queued"
+    return email_deliver(message_id=message.pk, municipality_id=municipality_id)
 
 
 def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
@@ -72,22 +93,21 @@ def invitation_send(*, invitation_id: int, municipality_id: str) -> str:
                 return "gone"
             if invitation.sent_at is not None:
                 return "already sent"
-            event = invitation.event
-            if (
-                invitation.status == InvitationStatus.WITHDRAWN
-                or event.is_cancelled
-                or event.starts_at <= timezone.now()
-            ):
+            if not _notice_needed(invitation, kind=INVITE, sequence=None):
                 return "not needed"
             address = invitation_email(invitation)
             if not address:
                 return "no address"
-        # The attempt is counted (committed) before sending: a failed one shows on the meeting page.
-        email_send_counted(
-            row=Invitation.objects.filter(pk=invitation.pk),
-            build=lambda: _message(invitation=invitation, kind="invitation", to=address),
-        )
-    return "sent"
+            message = _queue_message(
+                invitation=invitation,
+                kind="invitation",
+                to=address,
+                key=invitation_email_key(invitation.pk, INVITE),
+            )
+        return _send(message, municipality_id=municipality_id)
+
+
+INVITE = "invite"
 
 
 def _notice_needed(invitation: Invitation, *, kind: str, sequence: int | None) -> bool:
@@ -97,6 +117,8 @@ def _notice_needed(invitation: Invitation, *, kind: str, sequence: int | None) -
         return event.is_cancelled and invitation.status in services.EXPECTING
     if event.is_cancelled or started or invitation.status == InvitationStatus.WITHDRAWN:
         return False
+    if kind == INVITE:
+        return True
     if kind == services.CHANGED:
         return sequence is None or event.sequence == sequence  # a later change sends its own notice
     if kind in (services.PROMOTED, services.REMINDER):
@@ -105,22 +127,62 @@ def _notice_needed(invitation: Invitation, *, kind: str, sequence: int | None) -
 
 
 def invitation_notify(
-    *, invitation_id: int, municipality_id: str, kind: str, sequence: int | None = None
+    *,
+    invitation_id: int,
+    municipality_id: str,
+    kind: str,
+    sequence: int | None = None,
+    notice: str | None = None,
 ) -> str:
-    """Send one notice about a meeting: changed, cancelled, a place from the waiting list, or a reminder."""
+    """Send one notice about a meeting: changed, cancelled, a place from the waiting list, or a reminder.
+
+    ``notice`` names this one notice (given when it was queued), so the job running
+    twice sends it once; a reminder is sent once per invitation whatever queued it.
+    """
     with municipality_scope(municipality_id):
-        invitation = (
-            Invitation.objects.select_related("person", "household", "event__series")
-            .filter(pk=invitation_id)
-            .first()
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_related("person", "household", "event__series")
+                .filter(pk=invitation_id)
+                .first()
+            )
+            if invitation is None or not _notice_needed(invitation, kind=kind, sequence=sequence):
+                return "not needed"
+            address = invitation_email(invitation)
+            if not address:
+                return "no address"
+            if kind == services.REMINDER:
+                key = invitation_email_key(invitation.pk, kind)
+            else:
+                key = invitation_email_key(invitation.pk, kind, sequence or 0, notice or "once")
+            message = _queue_message(invitation=invitation, kind=kind, to=address, key=key)
+        return _send(message, municipality_id=municipality_id)
+
+
+def invitation_email_is_needed(message: OutgoingEmail) -> bool:
+    """Asked by the outbox just before sending: a withdrawn invitation or cancelled meeting sends nothing."""
+    invitation = Invitation.objects.select_related("event").filter(pk=message.about_id).first()
+    if invitation is None:
+        return False
+    parts = message.key.split(":")
+    kind = parts[2] if len(parts) > 2 else INVITE
+    sequence = int(parts[3]) if kind == services.CHANGED and len(parts) > 3 and parts[3].isdigit() else None
+    return _notice_needed(invitation, kind=kind, sequence=sequence or None)
+
+
+def invitation_email_changed(message: OutgoingEmail) -> None:
+    """The outbox recorded a new state: the invitation's own send columns follow it."""
+    kind = message.key.split(":")[2] if message.key.count(":") >= 2 else ""
+    rows = Invitation.objects.filter(pk=message.about_id)
+    sent_at = message.sent_at if message.state == EmailState.SENT else None
+    if kind == INVITE:
+        rows.update(
+            sent_at=sent_at,
+            send_attempts=min(message.attempts, 32767),
+            last_send_error="" if sent_at else message.last_error,
         )
-        if invitation is None or not _notice_needed(invitation, kind=kind, sequence=sequence):
-            return "not needed"
-        address = invitation_email(invitation)
-        if not address:
-            return "no address"
-        email_deliver(_message(invitation=invitation, kind=kind, to=address))
-    return "sent"
+    elif kind == services.REMINDER:
+        rows.update(reminder_sent_at=sent_at)
 
 
 def invitations_create(*, event_id: int, municipality_id: str) -> int:

@@ -14,6 +14,7 @@ from accounts.permissions import MEETINGS_CHANGE, ROLE_PERMISSIONS
 from audit.models import AccessAction
 from audit.services import access_log_record
 from geo.models import Municipality
+from jobs.selectors import EmailStatus, email_problems_about, email_states_about
 from meetings.audience import INVITED_STATUSES, audience_municipality_choices, invitation_email
 from meetings.models import Attendance, Event, EventKind, Invitation, InvitationStatus, Series
 from meetings.presenters import rule_in_words
@@ -142,11 +143,18 @@ def invited_meetings(*, user: User) -> list[Event]:
     return list(events.values())
 
 
+INVITATION_EMAIL = "meetings.Invitation"
+
+
 @dataclass(frozen=True)
 class InviteeRow:
     invitation: Invitation
     has_address: bool
     is_present: bool | None
+    # The invitation e-mail in the outbox, and every notice or reminder about it that
+    # failed for good or may have been sent (shown with a "send again" button).
+    email: EmailStatus | None = None
+    email_problems: tuple[EmailStatus, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,19 @@ def _rows(event: Event) -> list[InviteeRow]:
             "person_id", "is_present"
         )
     )
-    return [InviteeRow(i, bool(invitation_email(i)), marks.get(i.person_id)) for i in invitations]
+    ids = [i.pk for i in invitations]
+    invites = email_states_about(about_type=INVITATION_EMAIL, ids=ids, key_suffix=":invite")
+    problems = email_problems_about(about_type=INVITATION_EMAIL, ids=ids)
+    return [
+        InviteeRow(
+            i,
+            bool(invitation_email(i)),
+            marks.get(i.person_id),
+            email=invites.get(i.pk),
+            email_problems=tuple(p for p in problems.get(i.pk, []) if not p.key.endswith(":invite")),
+        )
+        for i in invitations
+    ]
 
 
 def meeting_detail(*, user: User, id: int) -> MeetingPage:

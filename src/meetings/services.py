@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from accounts.models import User
 from accounts.permissions import MEETINGS_CHANGE, user_has_permission
 from audit.models import ChangeAction
 from audit.services import change_log_record, snapshot
+from jobs.selectors import email_states_about
 from jobs.services import job_enqueue
 from kernel.records import record_create, record_update
 from meetings.audience import (
@@ -49,6 +51,8 @@ from tenancy.scope import municipality_of, municipality_scope
 
 YES, NO = "yes", "no"
 SEND_JOB = "meetings.jobs.invitation_send"
+# A send job still waiting after this long was lost (see _invite_in).
+STALE_SEND_JOB = datetime.timedelta(hours=1)
 NOTIFY_JOB = "meetings.jobs.invitation_notify"
 # Notifications an invitee gets besides the invitation itself (see meetings.jobs).
 CHANGED, CANCELLED, PROMOTED, REMINDER = "changed", "cancelled", "promoted", "reminder"
@@ -476,6 +480,7 @@ def _queue_notice(invitation: Invitation, *, kind: str, sequence: int | None = N
             "municipality_id": invitation.municipality_id,
             "kind": kind,
             "sequence": sequence,
+            "notice": uuid.uuid4().hex,
         },
     )
 
@@ -622,18 +627,31 @@ def _invite_in(*, event: Event, series: Series, municipality_id: str) -> Invitat
     Invitation.objects.bulk_create(new, ignore_conflicts=True)
     queued = without_email = 0
     now = timezone.now()
+    unsent = Invitation.objects.filter(event=event, sent_at__isnull=True).exclude(
+        status=InvitationStatus.WITHDRAWN
+    )
+    # Queued long ago and still not in the outbox: queued before the outbox existed, when
+    # retries gave up after three minutes and nothing queued them again. Queued once more
+    # (its job puts the e-mail in the outbox once, however often it runs).
+    stale = unsent.filter(send_queued_at__lt=now - STALE_SEND_JOB)
+    in_outbox = set(
+        email_states_about(
+            about_type="meetings.Invitation", ids=stale.values_list("pk", flat=True), key_suffix=":invite"
+        )
+    )
     waiting = (
-        Invitation.objects.filter(event=event, send_queued_at__isnull=True, sent_at__isnull=True)
-        .exclude(status=InvitationStatus.WITHDRAWN)
+        unsent.filter(Q(send_queued_at__isnull=True) | Q(pk__in=stale.exclude(pk__in=in_outbox).values("pk")))
         .select_related("person", "household")
+        .order_by("id")
     )
     for invitation in waiting:
         if not invitation_email(invitation):
-            without_email += 1  # listed on the meeting page: answer on their behalf
+            if invitation.send_queued_at is None:
+                without_email += 1  # listed on the meeting page: answer on their behalf
             continue
-        if Invitation.objects.filter(pk=invitation.pk, send_queued_at__isnull=True).update(
-            send_queued_at=now
-        ):
+        if invitation.send_queued_at is not None or Invitation.objects.filter(
+            pk=invitation.pk, send_queued_at__isnull=True
+        ).update(send_queued_at=now):
             job_enqueue(
                 func=SEND_JOB,
                 kwargs={"invitation_id": invitation.pk, "municipality_id": municipality_id},
@@ -803,7 +821,6 @@ def reminders_queue_for(*, event: Event) -> int:
     """Queue a reminder to everyone coming to the meeting who has not had one; returns how many."""
     series = _series_of(event)
     queued = 0
-    now = timezone.now()
     with _reach_scope(series):
         coming = Invitation.objects.filter(
             event=event, status=InvitationStatus.ACCEPTED, reminder_sent_at__isnull=True
@@ -811,9 +828,8 @@ def reminders_queue_for(*, event: Event) -> int:
         for invitation in coming:
             if not invitation_email(invitation):
                 continue
-            if Invitation.objects.filter(pk=invitation.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            ):
-                _queue_notice(invitation, kind=REMINDER)
-                queued += 1
+            # Sent once per invitation: the outbox key is the invitation's reminder; its
+            # reminder_sent_at is set when the mail server took it, not here.
+            _queue_notice(invitation, kind=REMINDER)
+            queued += 1
     return queued

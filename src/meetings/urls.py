@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("traff/<int:pk>/narvaro/", views.meeting_attendance, name="meeting_attendance"),
     path("inbjudan/<int:pk>/svar/", views.invitation_answer, name="invitation_answer"),
     path("inbjudan/<int:pk>/aterkalla/", views.invitation_withdraw, name="invitation_withdraw"),
+    path("inbjudan/<int:pk>/skicka-igen/", views.invitation_email_resend, name="invitation_email_resend"),
     *calendar_urls.urlpatterns,
 ]
 public_urlpatterns: list[URLResolver] = [

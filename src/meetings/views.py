@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import MEETINGS_CHANGE, MEETINGS_VIEW, StaffRequest, public, requires
+from kernel.email import email_resend_about
 from kernel.forms import form_run_service
 from kernel.links import public_link_view
 from meetings import selectors, services
@@ -238,6 +239,27 @@ def invitation_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
             % {"name": invitation.person.full_name},
         )
     return _back_to(invitation)
+
+
+@requires(MEETINGS_CHANGE)
+@require_POST
+def invitation_email_resend(request: StaffRequest, pk: int) -> HttpResponse:
+    """Send one invitation's failed or possibly sent e-mail again (the secretary checked with the family)."""
+    invitation = selectors.invitation_get_for(user=request.user, id=pk)
+    try:
+        email_resend_about(by=request.user, about=invitation, message_id=_message_id(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The e-mail to %(name)s is sent again.") % {"name": invitation.person.full_name}
+        )
+    return _back_to(invitation)
+
+
+def _message_id(request: HttpRequest) -> int:
+    value = request.POST.get("message", "")
+    return int(value) if value.isdigit() else 0
 
 
 def _open_invitation(claim: RsvpClaim) -> Invitation:

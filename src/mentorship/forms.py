@@ -76,7 +76,11 @@ class MentorProfileForm(forms.Form):
 class OfferAnswerForm(VersionedForm):
     answer = forms.ChoiceField(
         label=_("The family's answer"),
-        choices=[(value, label) for value, label in OfferAnswer.choices if value != OfferAnswer.PENDING],
+        choices=[
+            (value, label)
+            for value, label in OfferAnswer.choices
+            if value not in (OfferAnswer.PENDING, OfferAnswer.WITHDRAWN)
+        ],
         widget=forms.RadioSelect,
     )
 

@@ -129,6 +129,13 @@ class OfferAnswer(models.TextChoices):
     ACCEPTED = "accepted", _("Yes, wants a mentor")
     DECLINED = "declined", _("No, thank you")
     LATER = "later", _("Maybe later")
+    # Closed because the family had another open offer (the clean-up of duplicates in
+    # migration 0003); never chosen in a form.
+    WITHDRAWN = "withdrawn", _("Withdrawn: the family has another open offer")
+
+
+# An offer the family may still be paired through: one per family at a time (constraint).
+OPEN_OFFER_ANSWERS = ("pending", "accepted")
 
 
 class OfferSource(models.TextChoices):
@@ -175,6 +182,15 @@ class MentorOffer(MunicipalityOwned):
         ordering = ["offered_at", "id"]
         verbose_name = _("mentor offer")
         verbose_name_plural = _("mentor offers")
+        constraints = [
+            # One open offer per family: a second one let the batch proposal pair a
+            # family twice (issue 12).
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(answer__in=OPEN_OFFER_ANSWERS),
+                name="mentorship_offer_one_open_per_family",
+            )
+        ]
 
 
 class PairingStatus(models.TextChoices):
@@ -185,6 +201,7 @@ class PairingStatus(models.TextChoices):
 
 
 OCCUPYING_STATUSES = (PairingStatus.PROPOSED, PairingStatus.INTRODUCTION_BOOKED, PairingStatus.ACTIVE)
+OCCUPYING_STATUS_VALUES = ("proposed", "introduction_booked", "active")
 
 
 class Fit(models.TextChoices):
@@ -254,6 +271,14 @@ class Pairing(MunicipalityOwned):
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
         indexes = [models.Index(fields=["municipality", "status"], name="mentorship_pairing_muni_status")]
+        constraints = [
+            # A family has at most one mentor at a time: proposed, introduction booked or active.
+            models.UniqueConstraint(
+                fields=["mentee_household"],
+                condition=models.Q(status__in=OCCUPYING_STATUS_VALUES),
+                name="mentorship_pairing_one_open_per_family",
+            )
+        ]
 
 
 class CheckInMood(models.TextChoices):

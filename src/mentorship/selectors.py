@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_log_record
+from jobs.selectors import EmailStatus, email_states_about
 from mentorship.models import (
     MENTEE_TYPES,
     OCCUPYING_STATUSES,
@@ -197,3 +198,24 @@ def mentorship_overview(*, user: User, today: datetime.date | None = None) -> Ov
         survey_answers=answers["n"],
         survey_mean_rating=answers["mean"],
     )
+
+
+SURVEY_EMAIL = "mentorship.FollowUpSurvey"
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    survey: FollowUpSurvey
+    email: EmailStatus | None
+
+
+def survey_rows(*, pairing: Pairing) -> list[SurveyRow]:
+    """The pairing's follow-up surveys, each with its e-mail in the outbox (once queued)."""
+    surveys = list(pairing.surveys.all())
+    emails = email_states_about(about_type=SURVEY_EMAIL, ids=[s.pk for s in surveys])
+    return [SurveyRow(survey=s, email=emails.get(s.pk)) for s in surveys]
+
+
+def survey_get_for(*, user: User, id: int) -> FollowUpSurvey:
+    """A follow-up survey of the user's municipality; 404 for a missing and a forbidden one alike."""
+    return owned_or_404(FollowUpSurvey.objects.select_related("pairing"), user=user, id=id)

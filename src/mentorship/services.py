@@ -4,10 +4,13 @@ history; a mentor family's capacity holds even under concurrent confirmations.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,7 @@ from mentorship.links import SurveyLinkInvalid
 from mentorship.models import (
     MENTEE_TYPES,
     OCCUPYING_STATUSES,
+    OPEN_OFFER_ANSWERS,
     CheckIn,
     Fit,
     FollowUpSurvey,
@@ -128,12 +132,16 @@ def mentor_offer_create(
         raise ValidationError(_("A mentor is offered to foster homes and emergency homes."))
     if assignment.status not in (AssignmentStatus.APPROVED, AssignmentStatus.ACTIVE, AssignmentStatus.PAUSED):
         raise ValidationError(_("A mentor can be offered only to an approved family."))
+    # One open offer (waiting for an answer, or accepted and waiting for or paired with a
+    # mentor) per family: also after a pairing ended, the family goes on through the
+    # offer it has. The database holds the rule too (two secretaries at the same moment).
     if (
-        MentorOffer.objects.filter(assignment=assignment)
-        .exclude(answer=OfferAnswer.DECLINED)
-        .filter(pairings__status__in=OCCUPYING_STATUSES)
-        .exists()
-        or MentorOffer.objects.filter(assignment=assignment, answer=OfferAnswer.PENDING).exists()
+        MentorOffer.objects.filter(
+            household_id=assignment.household_id, answer__in=OPEN_OFFER_ANSWERS
+        ).exists()
+        or Pairing.objects.filter(
+            mentee_household_id=assignment.household_id, status__in=OCCUPYING_STATUSES
+        ).exists()
     ):
         raise ValidationError(_("The family already has an open offer or a mentor."))
     offer = MentorOffer(
@@ -145,7 +153,23 @@ def mentor_offer_create(
         offered_by=by,
         age_groups=_age_groups_for(assignment),
     )
-    return record_create(offer, by=by, tracked=["source", "answer"])
+    with _one_per_family(_("The family already has an open offer or a mentor.")):
+        return record_create(offer, by=by, tracked=["source", "answer"])
+
+
+@contextmanager
+def _one_per_family(message: Any) -> Iterator[None]:
+    """Turn the database's "one open offer / one mentor per family" refusal into the user's message.
+
+    A savepoint, so the caller's transaction (a batch) stays usable and decides itself.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "one_open_per_family" not in str(error) and "UNIQUE constraint failed" not in str(error):
+            raise
+        raise ValidationError(message) from None
 
 
 def _age_groups_for(assignment: Assignment) -> list[str]:
@@ -170,15 +194,16 @@ def offer_on_approval(*, by: User, assignment: Assignment, from_status: str, to_
 @transaction.atomic
 def mentor_offer_answer(*, by: User, offer: MentorOffer, answer: str, version: int) -> MentorOffer:
     """Record the family's answer to the offer."""
-    if answer not in OfferAnswer.values or answer == OfferAnswer.PENDING:
+    if answer not in OfferAnswer.values or answer in (OfferAnswer.PENDING, OfferAnswer.WITHDRAWN):
         raise ValidationError({"answer": _("Choose the family's answer.")})
-    return record_update(
-        offer,
-        by=by,
-        tracked=["answer"],
-        values={"answer": answer, "answered_at": timezone.now()},
-        version=version,
-    )
+    with _one_per_family(_("The family already has another open offer: answer that one instead.")):
+        return record_update(
+            offer,
+            by=by,
+            tracked=["answer"],
+            values={"answer": answer, "answered_at": timezone.now()},
+            version=version,
+        )
 
 
 @transaction.atomic
@@ -285,7 +310,8 @@ def pairing_confirm(
         explanation=explanation or [],
         override_reason=override_reason if problems else "",
     )
-    record_create(pairing, by=by, tracked=PAIRING_FIELDS)
+    with _one_per_family(_("The family already has a mentor.")):
+        record_create(pairing, by=by, tracked=PAIRING_FIELDS)
     # Bump the mentor's version so any open edit of the profile sees the change.
     MentorProfile.objects.filter(pk=locked.pk).update(version=F("version") + 1)
     return pairing
@@ -462,3 +488,55 @@ def survey_answer(
         raise SurveyLinkInvalid(_("This survey has already been answered. Thank you!"))
     survey.refresh_from_db()
     return survey
+
+
+@dataclass(frozen=True)
+class PlannedPairing:
+    offer: MentorOffer
+    mentor: MentorProfile
+    cost: float | None = None
+    explanation: list[Any] = field(default_factory=list)
+
+
+class BatchRefused(ValidationError):
+    """No pairing of the batch was saved; ``problems`` names each family and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+@transaction.atomic
+def pairings_confirm_batch(*, by: User, planned: list[PlannedPairing]) -> list[Pairing]:
+    """Confirm a reviewed proposal all at once: every pairing is saved, or none is.
+
+    Each pairing goes through :func:`pairing_confirm` (capacity, hard rules, one mentor
+    per family); when any is refused the whole batch rolls back and
+    :class:`BatchRefused` lists every family that could not be paired, so the
+    secretary sees exactly why and that nothing was saved.
+    """
+    problems: list[str] = []
+    confirmed: list[Pairing] = []
+    seen_offers: set[int] = set()
+    for plan in planned:
+        name = plan.offer.household.name
+        if plan.offer.pk in seen_offers:
+            problems.append(f"{name}: {_('The family is in the proposal twice.')}")
+            continue
+        seen_offers.add(plan.offer.pk)
+        try:
+            with transaction.atomic():
+                confirmed.append(
+                    pairing_confirm(
+                        by=by,
+                        offer=plan.offer,
+                        mentor=plan.mentor,
+                        cost=plan.cost,
+                        explanation=plan.explanation,
+                    )
+                )
+        except ValidationError as error:
+            problems.append(f"{name}: {' '.join(error.messages)}")
+    if problems:
+        raise BatchRefused(problems)  # leaving the atomic block with it rolls back every pairing
+    return confirmed

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("par/<int:pk>/avstamning/", views.pairing_check_in, name="pairing_check_in"),
     path("par/<int:pk>/avsluta/", views.pairing_end, name="pairing_end"),
+    path("enkat/<int:pk>/skicka-igen/", views.survey_email_resend, name="survey_email_resend"),
 ]
 public_urlpatterns: list[URLResolver] = [
     path(

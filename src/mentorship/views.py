@@ -18,6 +18,7 @@ from accounts.permissions import (
     public,
     requires,
 )
+from kernel.email import email_resend_about
 from kernel.forms import form_run_service
 from kernel.links import ObjectClaim, public_link_view
 from mentorship import selectors, services
@@ -238,29 +239,32 @@ def batch_proposal(request: StaffRequest) -> HttpResponse:
     if chosen is None:
         errors.append(_("The ticked pairings could not be read. Reload the page and try again."))
     elif request.method == "POST":
-        confirmed = 0
+        # Every family and mentor family is fetched (404 for another municipality's)
+        # before anything is saved; then the batch is saved whole or not at all.
+        plans = []
         for offer_id, mentor_id in chosen:
             offer = selectors.offer_get_for(user=request.user, id=offer_id)
             mentor = selectors.mentor_get_for(user=request.user, id=mentor_id)
             planned = next(
-                (p for p in proposal.pairs if p.offer.pk == offer_id and p.mentor.pk == mentor_id), None
+                (p for p in proposal.pairs if p.offer.pk == offer.pk and p.mentor.pk == mentor.pk), None
             )
-            try:
-                services.pairing_confirm(
-                    by=request.user,
+            plans.append(
+                services.PlannedPairing(
                     offer=offer,
                     mentor=mentor,
                     cost=planned.cost if planned else None,
                     explanation=planned.reasons if planned else [],
                 )
-                confirmed += 1
-            except ValidationError as error:
-                errors.append(f"{offer.household.name}: {' '.join(error.messages)}")
-        if confirmed:
-            messages.success(request, _("%(n)s pairings were confirmed.") % {"n": confirmed})
-        if not errors:
+            )
+        try:
+            confirmed = services.pairings_confirm_batch(by=request.user, planned=plans)
+        except services.BatchRefused as refused:
+            errors = [_("Nothing was saved. Untick these families or choose again:"), *refused.problems]
+            proposal = mentorship_batch_proposal(user=request.user, method=method)
+        else:
+            if confirmed:
+                messages.success(request, _("%(n)s pairings were confirmed.") % {"n": len(confirmed)})
             return redirect("mentorship:overview")
-        proposal = mentorship_batch_proposal(user=request.user, method=method)
     return render(
         request,
         "mentorship/batch.html",
@@ -285,7 +289,7 @@ def _pairing_page(request: StaffRequest, pk: int, **forms: Any) -> HttpResponse:
     context = {
         "pairing": pairing,
         "check_ins": pairing.check_ins.select_related("recorded_by"),
-        "surveys": pairing.surveys.all(),
+        "survey_rows": selectors.survey_rows(pairing=pairing),
         "intro_form": forms.get("intro_form")
         or IntroductionForm(
             initial={
@@ -405,6 +409,21 @@ def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The pairing has ended."))
         return redirect("mentorship:pairing_detail", pk=pk)
     return _pairing_page(request, pk, end_form=form)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def survey_email_resend(request: StaffRequest, pk: int) -> HttpResponse:
+    """Send a follow-up survey's failed or possibly sent e-mail again (checked with the family)."""
+    survey = selectors.survey_get_for(user=request.user, id=pk)
+    value = request.POST.get("message", "")
+    try:
+        email_resend_about(by=request.user, about=survey, message_id=int(value) if value.isdigit() else 0)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The survey e-mail is sent again."))
+    return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
 
 
 def _open_survey(claim: ObjectClaim) -> FollowUpSurvey:

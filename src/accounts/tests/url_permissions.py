@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "mentorship:pairing_introduction_held": ("S M", "pairing"),
     "mentorship:pairing_check_in": ("S M", "pairing"),
     "mentorship:pairing_end": ("S M", "pairing"),
+    "mentorship:survey_email_resend": ("S M", "survey"),
     "mentorship_public:survey_answer": (PUBLIC, "survey_token"),
     # programmes
     "programmes:programme_list": (GATHERINGS, None),
@@ -105,6 +106,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "programmes:question_move": (GATHERINGS, "question"),
     "programmes:cohort_questionnaires": (GATHERINGS, "cohort"),
     "programmes:questionnaires_send": (GATHERINGS, "cohort"),
+    "programmes:questionnaire_email_resend": (GATHERINGS, "response"),
     "programmes_public:questionnaire_answer": (PUBLIC, "questionnaire_token"),
     # network meetings and calendars
     "meetings:series_list": (GATHERINGS, None),
@@ -117,6 +119,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "meetings:meeting_attendance": (GATHERINGS, "meeting"),
     "meetings:invitation_answer": (GATHERINGS, "invitation"),
     "meetings:invitation_withdraw": (GATHERINGS, "invitation"),
+    "meetings:invitation_email_resend": (GATHERINGS, "invitation"),
     "meetings:calendar": (GATHERINGS, None),
     "meetings:calendar_rotate": (GATHERINGS, None),
     "meetings_public:rsvp": (PUBLIC, "rsvp_token"),
@@ -173,6 +176,8 @@ def own_objects(*, make_family: Any, secretary: Any) -> dict[str, Any]:
             "mentor_assignment": data["assignment_pk"],
             "offer": data["offer"].pk,
             "pairing": data["pairing"].pk,
+            "survey": surveys[0].pk if surveys else 0,
+            "response": response.pk if response else 0,
             "staff": secretary.pk,
             **{key: data[key].pk for key in ("programme", "cohort", "member", "session", "question")},
             **{key: data[key].pk for key in ("series", "meeting", "invitation")},

@@ -23,6 +23,9 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
     "DJANGO_ALLOWED_HOSTS": "bollplank.kommun.se",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Production refuses to start without a mail server and a sender (issue 12).
+    "DJANGO_EMAIL_HOST": "smtp.kommun.se",
+    "DJANGO_DEFAULT_FROM_EMAIL": "Socialtjänsten <noreply@kommun.se>",
 }
 
 

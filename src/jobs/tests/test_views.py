@@ -65,7 +65,7 @@ def test_administrator_sees_a_waiting_job_but_not_its_recipient_or_subject(
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "jobs.tasks.email_send" in content
+    assert "jobs.tasks.email_deliver" in content
     assert "Inga jobb väntar." not in content
     assert "anna.andersson@example.se" not in content
     assert "About your foster home" not in content
@@ -80,7 +80,7 @@ def test_administrator_sees_finished_jobs(administrator_client, django_capture_o
 
     content = response.content.decode()
     assert "1 jobb blev klart det senaste dygnet." in content
-    assert "jobs.tasks.email_send" in content
+    assert "jobs.tasks.email_deliver" in content
     assert "Inga jobb väntar." in content
     assert "Inga jobb har misslyckats." in content
 
@@ -92,3 +92,35 @@ def test_staff_who_are_not_administrators_are_refused(client, role):
     response = client.get(OVERVIEW_URL)
 
     assert response.status_code == 403
+
+
+def test_administrator_sees_the_outbox_of_her_own_municipality_only(administrator_client):
+    from jobs.models import EmailState, OutgoingEmail
+    from tenancy.scope import scopes_disabled
+
+    for code, _state, count in [
+        ("0580", EmailState.GAVE_UP, 2),
+        ("0580", EmailState.UNCERTAIN, 1),
+        ("0581", EmailState.GAVE_UP, 5),
+    ]:
+        for number in range(count):
+            email_send_later(to=[f"p{number}@example.se"], subject="Hej", body="Hej", municipality_id=code)
+    with scopes_disabled():  # test set-up: give the rows their states
+        for code, state, count in [
+            ("0580", EmailState.GAVE_UP, 2),
+            ("0580", EmailState.UNCERTAIN, 1),
+            ("0581", EmailState.GAVE_UP, 5),
+        ]:
+            ids = list(
+                OutgoingEmail.objects.filter(municipality_id=code, state=EmailState.QUEUED).values_list(
+                    "id", flat=True
+                )[:count]
+            )
+            OutgoingEmail.objects.filter(id__in=ids).update(state=state)
+
+    content = administrator_client.get(OVERVIEW_URL).content.decode()
+
+    assert '<strong id="outbox-failed">2</strong>' in content
+    assert '<strong id="outbox-uncertain">1</strong>' in content
+    assert '<strong id="outbox-queued">0</strong>' in content
+    assert "p0@example.se" not in content

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import icalendar
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -17,7 +18,8 @@ from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import Failure, OrmQ, Schedule
 
-from jobs.testing import job_retries_make_due, run_worker_once
+from jobs.services import outbox_sweep
+from jobs.testing import run_worker_once
 from meetings import jobs, services
 from meetings.models import Event, Invitation
 from meetings.recurrence import STOCKHOLM
@@ -132,16 +134,17 @@ def test_a_refused_email_stays_not_sent_with_its_attempts_until_a_retry_sends_it
     assert (stored.sent_at, stored.send_attempts) == (None, 1)
     assert "ConnectionRefusedError" in stored.last_send_error
     assert home.members[0].email not in stored.last_send_error, "the error line never keeps the address"
-    failure = Failure.objects.get()
-    assert "EmailNotSent" in failure.result
-    assert home.members[0].email not in failure.result, "nor does the job's failure record"
+    assert Failure.objects.count() == 0, "the outbox keeps the failure; the job itself did its work"
     client.force_login(secretary)
-    [row] = client.get(f"/traffar/traff/{event.pk}/").context["page"].rows
+    response = client.get(f"/traffar/traff/{event.pk}/")
+    [row] = response.context["page"].rows
     assert (row.invitation.sent_at, row.invitation.send_attempts, row.has_address) == (None, 1, True)
+    assert row.email.state == "failed"
+    assert "nytt försök kl." in response.content.decode()
 
-    assert run_worker_once() == 0, "retried only after the broker's retry time"
-    assert job_retries_make_due() == 1
-    assert run_worker_once() == 1
+    assert outbox_sweep()["sent"] == 0, "tried again only after its pause"
+    with time_machine.travel(datetime.timedelta(minutes=3)):
+        assert outbox_sweep()["sent"] == 1
 
     [message] = mail.outbox
     assert message.to == [home.members[0].email]
@@ -151,20 +154,44 @@ def test_a_refused_email_stays_not_sent_with_its_attempts_until_a_retry_sends_it
     assert OrmQ.objects.count() == 0
 
 
-def test_an_email_refused_every_time_stays_visible_as_not_sent(
-    secretary: Any, make_home: Any, make_series: Any, first_meeting: Any, invite: Any, refusing_mail: Any
+def test_an_email_refused_past_the_retry_period_shows_as_failed_and_can_be_sent_again(
+    client: Any,
+    secretary: Any,
+    make_home: Any,
+    make_series: Any,
+    first_meeting: Any,
+    invite: Any,
+    refusing_mail: Any,
+    settings: Any,
 ) -> None:
+    settings.EMAIL_RETRY_HOURS = 0.25  # 15 minutes instead of 48 hours: the meeting stays ahead
     make_home(secretary)
     event = first_meeting(make_series(secretary))
     [invitation] = invite(secretary, event)
-    refusing_mail.failures_left = 10
-    for _attempt in range(3):
-        assert run_worker_once() == 1
-        job_retries_make_due()
-    assert run_worker_once() == 0
+    refusing_mail.failures_left = 100
+    run_worker_once()
+    for minutes in range(1, 40):  # the every-minute sweep, for 40 minutes
+        with time_machine.travel(datetime.timedelta(minutes=minutes)):
+            outbox_sweep()
     stored = reload(Invitation, invitation.pk, "0580")
-    assert (stored.sent_at, stored.send_attempts) == (None, 3)
-    assert Failure.objects.get().attempt_count == 3
+    assert stored.sent_at is None
+    assert stored.send_attempts >= 3
+    client.force_login(secretary)
+    page = client.get(f"/traffar/traff/{event.pk}/")
+    [row] = page.context["page"].rows
+    assert row.email.state == "gave_up"
+    content = page.content.decode()
+    assert "misslyckades" in content
+    assert f"/traffar/inbjudan/{invitation.pk}/skicka-igen/" in content
+    assert mail.outbox == []
+
+    refusing_mail.failures_left = 0
+    response = client.post(f"/traffar/inbjudan/{invitation.pk}/skicka-igen/", {"message": row.email.id})
+    assert response.status_code == 302
+    assert run_worker_once() == 1
+
+    assert len(mail.outbox) == 1
+    assert reload(Invitation, invitation.pk, "0580").sent_at is not None
 
 
 def test_no_invitation_goes_out_for_a_meeting_cancelled_after_it_was_queued(
@@ -281,3 +308,81 @@ def test_a_stale_change_notice_is_not_sent(
         jobs.invitation_notify(invitation_id=invitation.pk, municipality_id="0580", kind="reminder") == "sent"
     )
     assert len(mail.outbox) == 1
+
+
+def test_when_the_queue_cannot_take_the_invitations_nothing_is_saved_and_nobody_is_told_they_are_sent(
+    client: Any, secretary: Any, make_home: Any, make_series: Any, first_meeting: Any, monkeypatch: Any
+) -> None:
+    # What "Redis down when the secretary clicks" was: the queue is the database now, and
+    # a job it cannot take fails the change with it, instead of being dropped while the
+    # page says "15 e-mails are being sent".
+    from jobs import services as job_services
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the queue is unreachable")
+
+    make_home(secretary)
+    event = first_meeting(make_series(secretary))
+    monkeypatch.setattr(job_services, "async_task", refuse)
+    client.raise_request_exception = False
+    client.force_login(secretary)
+
+    response = client.post(f"/traffar/traff/{event.pk}/bjud-in/", follow=True)
+
+    assert response.status_code == 500
+    assert "skickas" not in response.content.decode()
+    with municipality_scope("0580"):
+        assert not Invitation.objects.filter(event=event).exists()
+        assert Event.objects.get(pk=event.pk).invitations_queued_at is None
+    assert OrmQ.objects.count() == 0
+
+
+def test_a_reminder_counts_as_sent_only_when_the_mail_server_took_it(
+    secretary: Any,
+    make_home: Any,
+    make_series: Any,
+    first_meeting: Any,
+    invite: Any,
+    refusing_mail: Any,
+) -> None:
+    make_home(secretary, "Familjen Kommer")
+    event = first_meeting(make_series(secretary, invite_days_before=3, remind_days_before=2))
+    [invitation] = invite(secretary, event)
+    answer(invitation, "yes")
+    run_worker_once()
+    mail.outbox.clear()
+    day = _local(event.starts_at).date()
+    refusing_mail.failures_left = 1
+
+    assert jobs.meetings_daily(today=(day - datetime.timedelta(days=2)).isoformat())["reminded"] == 1
+    assert run_worker_once() == 1
+
+    assert mail.outbox == []
+    assert reload(Invitation, invitation.pk, "0580").reminder_sent_at is None, "marked sent when queued"
+    with time_machine.travel(datetime.timedelta(minutes=3)):
+        outbox_sweep()
+    assert len(mail.outbox) == 1
+    assert reload(Invitation, invitation.pk, "0580").reminder_sent_at is not None
+
+
+def test_sending_invitations_again_queues_those_the_old_retries_gave_up_on(
+    secretary: Any, make_home: Any, make_series: Any, first_meeting: Any, invite: Any
+) -> None:
+    make_home(secretary)
+    event = first_meeting(make_series(secretary))
+    [invitation] = invite(secretary, event)
+    with municipality_scope("0580"):
+        # As the old code left it: queued hours ago, three failed attempts, no job, no outbox row.
+        Invitation.objects.filter(pk=invitation.pk).update(
+            send_queued_at=timezone.now() - datetime.timedelta(hours=3), send_attempts=3
+        )
+    OrmQ.objects.all().delete()
+
+    with municipality_scope("0580"):
+        run = services.event_invitations_create(by=secretary, event=event)
+        again = services.event_invitations_create(by=secretary, event=event)
+    assert (run.queued, again.queued) == (1, 1)
+    run_worker_once()
+
+    assert len(mail.outbox) == 1
+    assert reload(Invitation, invitation.pk, "0580").sent_at is not None

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -163,3 +164,32 @@ def test_bad_survey_input_is_refused_and_nothing_saved(
     assert response.context["form"].has_error("rating")
     with municipality_scope("0580"):
         assert FollowUpSurvey.objects.get(pk=survey.pk).answered_at is None
+
+
+def test_a_survey_counts_as_sent_only_when_the_mail_server_took_it(
+    client: Any, secretary: Any, make_mentor: Any, make_waiting: Any, settings: Any
+) -> None:
+    from jobs.services import outbox_sweep
+    from jobs.tests.failing import FlakyEmailBackend
+
+    pairing = _active_pairing(secretary, make_mentor, make_waiting)
+    settings.EMAIL_BACKEND = "jobs.tests.failing.FlakyEmailBackend"
+    FlakyEmailBackend.failures_left = 4
+    try:
+        assert surveys_send_due() == 4
+        run_worker_once()
+        assert mail.outbox == []
+        with municipality_scope("0580"):
+            assert not FollowUpSurvey.objects.filter(pairing=pairing, sent_at__isnull=False).exists()
+        client.force_login(secretary)
+        page = client.get(f"/mentorskap/par/{pairing.pk}/").content.decode()
+        assert "nytt försök kl." in page
+        assert surveys_send_due() == 0, "queued once, whatever the daily run sees"
+
+        with time_machine.travel(datetime.timedelta(minutes=3)):
+            outbox_sweep()
+    finally:
+        FlakyEmailBackend.failures_left = 0
+    assert len(mail.outbox) == 4
+    with municipality_scope("0580"):
+        assert FollowUpSurvey.objects.filter(pairing=pairing, sent_at__isnull=False).count() == 4

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +34,8 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_log_record
+from jobs.models import EmailState
+from jobs.selectors import EmailStatus, email_states_about
 from programmes.evaluation.links import questionnaire_link
 from programmes.models import (
     Answer,
@@ -60,17 +61,23 @@ def member_email(member: CohortMember) -> str:
     return ""
 
 
-def max_send_attempts() -> int:
-    """How many times the background job tries to send one e-mail (JOB_MAX_ATTEMPTS)."""
-    attempts = settings.Q_CLUSTER.get("max_attempts", 3)
-    return attempts if isinstance(attempts, int) else 3
+QUESTIONNAIRE_EMAIL = "programmes.QuestionnaireResponse"
+
+
+def questionnaire_emails(responses: list[QuestionnaireResponse]) -> dict[int, EmailStatus]:
+    """Each questionnaire's e-mail in the outbox, by questionnaire id."""
+    return email_states_about(about_type=QUESTIONNAIRE_EMAIL, ids=[response.pk for response in responses])
 
 
 def send_has_given_up(response: QuestionnaireResponse) -> bool:
-    """The background job stopped retrying: sending again queues a new job."""
-    limit = max_send_attempts()
-    # django-q2 retries for ever when max_attempts is 0.
-    return response.sent_at is None and limit > 0 and response.send_attempts >= limit
+    """The outbox stopped trying (refused, or the retry period ran out): sending again queues it anew."""
+    email = questionnaire_emails([response]).get(response.pk)
+    return response.sent_at is None and email is not None and email.state == EmailState.GAVE_UP
+
+
+def response_get_for(*, user: User, id: int) -> QuestionnaireResponse:
+    """A member's questionnaire, if it is the user's municipality's; else 404."""
+    return owned_or_404(QuestionnaireResponse.objects.all(), user=user, id=id)
 
 
 def question_get_for(*, user: User, id: int) -> Question:
@@ -342,8 +349,9 @@ class SendState:
     NO_ADDRESS = "no_address"  # the member has no e-mail address: copy the link
     NOT_QUEUED = "not_queued"  # has an address now, but no e-mail was queued (send again)
     QUEUED = "queued"  # waiting for the background job
-    RETRYING = "retrying"  # the job failed and will try again
-    GAVE_UP = "gave_up"  # the job stopped trying (send again)
+    RETRYING = "retrying"  # the mail server could not take it; tried again at the e-mail's next_attempt_at
+    GAVE_UP = "gave_up"  # the outbox stopped trying (send again)
+    UNCERTAIN = "uncertain"  # the mail server may have it: check with the member, send again if needed
     SENT = "sent"
     ANSWERED = "answered"
 
@@ -354,6 +362,7 @@ class MemberQuestionnaire:
     response: QuestionnaireResponse | None
     state: str
     link: str  # for a member without e-mail: the coordinator gives it to them ("" otherwise)
+    email: EmailStatus | None = None  # its message in the outbox, once queued
 
 
 @dataclass(frozen=True)
@@ -369,7 +378,7 @@ class MemberRow:
         return (self.before, self.after)
 
 
-def _state(response: QuestionnaireResponse | None, *, has_address: bool) -> str:
+def _state(response: QuestionnaireResponse | None, *, has_address: bool, email: EmailStatus | None) -> str:
     if response is None:
         return SendState.NOT_GIVEN
     if response.answered_at is not None:
@@ -380,18 +389,27 @@ def _state(response: QuestionnaireResponse | None, *, has_address: bool) -> str:
         return SendState.NO_ADDRESS
     if response.send_queued_at is None:
         return SendState.NOT_QUEUED
-    if send_has_given_up(response):
+    if email is not None and email.state == EmailState.GAVE_UP:
         return SendState.GAVE_UP
-    return SendState.RETRYING if response.send_attempts else SendState.QUEUED
+    if email is not None and email.state == EmailState.UNCERTAIN:
+        return SendState.UNCERTAIN
+    if email is not None and email.state == EmailState.FAILED:
+        return SendState.RETRYING
+    return SendState.QUEUED
 
 
 def _member_questionnaire(
-    phase: str, by_phase: dict[str, QuestionnaireResponse], *, has_address: bool
+    phase: str,
+    by_phase: dict[str, QuestionnaireResponse],
+    *,
+    has_address: bool,
+    emails: dict[int, EmailStatus],
 ) -> MemberQuestionnaire:
     response = by_phase.get(phase)
-    state = _state(response, has_address=has_address)
+    email = emails.get(response.pk) if response is not None else None
+    state = _state(response, has_address=has_address, email=email)
     link = questionnaire_link(response) if response is not None and state == SendState.NO_ADDRESS else ""
-    return MemberQuestionnaire(phase=phase, response=response, state=state, link=link)
+    return MemberQuestionnaire(phase=phase, response=response, state=state, link=link, email=email)
 
 
 def cohort_questionnaires(*, user: User, cohort: Cohort) -> list[MemberRow]:
@@ -407,8 +425,10 @@ def cohort_questionnaires(*, user: User, cohort: Cohort) -> list[MemberRow]:
             "id",
         )
     )
+    listed = list(members)
+    emails = questionnaire_emails([response for member in listed for response in member.responses.all()])
     rows = []
-    for member in members:
+    for member in listed:
         by_phase = {response.phase: response for response in member.responses.all()}
         has_address = bool(member_email(member))
         rows.append(
@@ -416,8 +436,8 @@ def cohort_questionnaires(*, user: User, cohort: Cohort) -> list[MemberRow]:
                 member=member,
                 name=member_name(member),
                 has_address=has_address,
-                before=_member_questionnaire(Phase.BEFORE, by_phase, has_address=has_address),
-                after=_member_questionnaire(Phase.AFTER, by_phase, has_address=has_address),
+                before=_member_questionnaire(Phase.BEFORE, by_phase, has_address=has_address, emails=emails),
+                after=_member_questionnaire(Phase.AFTER, by_phase, has_address=has_address, emails=emails),
             )
         )
     access_log_record(

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from jobs.services import job_enqueue
+from kernel.email import email_resend_about
 from kernel.records import record_create, record_delete, record_update
 from programmes.evaluation.links import QuestionnaireLinkInvalid
-from programmes.evaluation.selectors import member_email, send_has_given_up
+from programmes.evaluation.selectors import member_email, questionnaire_emails, send_has_given_up
 from programmes.models import (
     Answer,
     Cohort,
@@ -166,8 +167,8 @@ def questionnaires_send(
     and queue its e-mail.
 
     Idempotent: a member never gets a second questionnaire for a phase, and an
-    e-mail already sent, queued or answered is not queued again. An e-mail whose
-    job gave up after its retries is queued anew.
+    e-mail already sent, queued or answered is not queued again. An e-mail the
+    outbox gave up on is sent again.
     """
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Choose the before or the after questionnaire.")})
@@ -207,12 +208,16 @@ def questionnaires_send(
         if not member_email(member):
             without_address += 1
             continue
-        if response.send_queued_at is not None and not send_has_given_up(response):
-            continue  # its job is waiting or retrying
-        # A new job gets its own attempts; the last error stays visible until it succeeds.
-        record_update(
-            response, by=by, tracked=RESPONSE_FIELDS, values={"send_queued_at": now, "send_attempts": 0}
-        )
+        if response.send_queued_at is not None:
+            if send_has_given_up(response):
+                # The outbox stopped trying: the coordinator's click sends it again (same
+                # message; one that may have been sent is resent only from its own row).
+                email_resend_about(
+                    by=by, about=response, message_id=questionnaire_emails([response])[response.pk].id
+                )
+                queued += 1
+            continue  # its e-mail is waiting, retrying, or may have been sent
+        record_update(response, by=by, tracked=RESPONSE_FIELDS, values={"send_queued_at": now})
         job_enqueue(
             func=QUESTIONNAIRE_SEND_JOB,
             kwargs={"response_id": response.pk, "municipality_id": response.municipality_id},

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("fraga/<int:pk>/flytta/", views.question_move, name="question_move"),
     path("kohort/<int:pk>/enkater/", views.cohort_questionnaires, name="cohort_questionnaires"),
     path("kohort/<int:pk>/enkater/skicka/", views.questionnaires_send, name="questionnaires_send"),
+    path("enkat/<int:pk>/skicka-igen/", views.questionnaire_email_resend, name="questionnaire_email_resend"),
 ]
 public_urlpatterns: list[URLPattern] = [
     path("<str:token>/", views.questionnaire_answer, name="questionnaire_answer"),

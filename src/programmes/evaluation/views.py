@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import PROGRAMMES_CHANGE, PROGRAMMES_VIEW, StaffRequest, public, requires
+from kernel.email import email_resend_about
 from kernel.forms import form_run_service
 from kernel.links import ObjectClaim, public_link_view
 from programmes import selectors as programme_selectors
@@ -402,3 +403,18 @@ def questionnaire_answer(request: HttpRequest, token: str) -> HttpResponse:
         fetch=_open_questionnaire,
         page=page,
     )
+
+
+@requires(PROGRAMMES_CHANGE)
+@require_POST
+def questionnaire_email_resend(request: StaffRequest, pk: int) -> HttpResponse:
+    """Send one member's failed or possibly sent questionnaire e-mail again (checked with the member)."""
+    response = selectors.response_get_for(user=request.user, id=pk)
+    value = request.POST.get("message", "")
+    try:
+        email_resend_about(by=request.user, about=response, message_id=int(value) if value.isdigit() else 0)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The questionnaire e-mail is sent again."))
+    return redirect("programmes:cohort_questionnaires", pk=response.cohort_id)
