@@ -18,6 +18,7 @@ from accounts.permissions import (
     PROGRAMMES_VIEW,
     REGISTER_CHANGE,
     REGISTER_VIEW,
+    WORKLIST_VIEW,
     user_has_permission,
 )
 
@@ -37,5 +38,6 @@ def staff(request: HttpRequest) -> dict[str, Any]:
             "meetings_view": user_has_permission(user, MEETINGS_VIEW),
             "meetings_change": user_has_permission(user, MEETINGS_CHANGE),
             "insights_view": user_has_permission(user, INSIGHTS_VIEW),
+            "worklist_view": user_has_permission(user, WORKLIST_VIEW),
         }
     }

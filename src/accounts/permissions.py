@@ -30,9 +30,12 @@ MEETINGS_VIEW = "meetings.view"
 MEETINGS_CHANGE = "meetings.change"
 INSIGHTS_VIEW = "insights.view"
 JOBS_VIEW = "jobs.view"
+WORKLIST_VIEW = "worklist.view"  # the start page: every role has one
 ACCOUNT_SELF = "accounts.self"  # any logged-in staff member: own password, logout
 
-_GATHERINGS = frozenset({PROGRAMMES_VIEW, PROGRAMMES_CHANGE, MEETINGS_VIEW, MEETINGS_CHANGE, INSIGHTS_VIEW})
+_GATHERINGS = frozenset(
+    {PROGRAMMES_VIEW, PROGRAMMES_CHANGE, MEETINGS_VIEW, MEETINGS_CHANGE, INSIGHTS_VIEW, WORKLIST_VIEW}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(
@@ -47,7 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # coordinator's own municipality, read-only, and the programmes and network
     # meetings a coordinator runs.
     Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW, MENTORSHIP_VIEW}) | _GATHERINGS,
-    Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW}),
+    Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW, WORKLIST_VIEW}),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

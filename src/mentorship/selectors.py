@@ -14,6 +14,7 @@ from audit.services import access_log_record
 from mentorship.models import (
     MENTEE_TYPES,
     OCCUPYING_STATUSES,
+    CheckIn,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
@@ -97,6 +98,16 @@ def pairing_get_for(*, user: User, id: int) -> Pairing:
         "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
     )
     return owned_or_404(joined, user=user, id=id)
+
+
+def check_in_get_for(*, user: User, id: int) -> CheckIn:
+    """The check-in if it is the user's municipality's; 404 otherwise."""
+    return owned_or_404(CheckIn, user=user, id=id)
+
+
+def survey_get_for(*, user: User, id: int) -> FollowUpSurvey:
+    """The follow-up survey if it is the user's municipality's; 404 otherwise."""
+    return owned_or_404(FollowUpSurvey, user=user, id=id)
 
 
 def pairing_detail(*, user: User, id: int) -> Pairing:

@@ -282,8 +282,8 @@ def _pairing_page(request: StaffRequest, pk: int, **forms: Any) -> HttpResponse:
     secretaries = register_selectors.secretary_choices(user=request.user)
     context = {
         "pairing": pairing,
-        "check_ins": pairing.check_ins.select_related("recorded_by"),
-        "surveys": pairing.surveys.all(),
+        "check_ins": pairing.check_ins.select_related("recorded_by", "handled_by"),
+        "surveys": pairing.surveys.select_related("handled_by"),
         "intro_form": forms.get("intro_form")
         or IntroductionForm(
             initial={
@@ -403,6 +403,32 @@ def pairing_end(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The pairing has ended."))
         return redirect("mentorship:pairing_detail", pk=pk)
     return _pairing_page(request, pk, end_form=form)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def check_in_support_handle(request: StaffRequest, pk: int) -> HttpResponse:
+    check_in = selectors.check_in_get_for(user=request.user, id=pk)
+    try:
+        services.check_in_support_handle(by=request.user, check_in=check_in)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The support is marked as seen to. It is no longer on the start page."))
+    return redirect("mentorship:pairing_detail", pk=check_in.pairing_id)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def survey_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_get_for(user=request.user, id=pk)
+    try:
+        services.survey_follow_up(by=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The answer is marked as followed up. It is no longer on the start page."))
+    return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
 
 
 def _open_survey(claim: ObjectClaim) -> FollowUpSurvey:
