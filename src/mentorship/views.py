@@ -427,7 +427,9 @@ def survey_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The answer is marked as followed up. It is no longer on the start page."))
+        messages.success(
+            request, _("The answer is marked as followed up. It is no longer on the start page.")
+        )
     return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
 
 

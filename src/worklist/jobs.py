@@ -80,7 +80,11 @@ def _remind_municipality(code: str, day: datetime.date) -> int:
 
 
 def _remind(
-    user: User, municipality: Municipality, day: datetime.date, own: list[WorkItem], unassigned: list[WorkItem]
+    user: User,
+    municipality: Municipality,
+    day: datetime.date,
+    own: list[WorkItem],
+    unassigned: list[WorkItem],
 ) -> bool:
     counts = {**Counter(item.kind for item in own), **{"unassigned": len(unassigned)}}
     try:

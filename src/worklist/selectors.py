@@ -130,6 +130,7 @@ STATUS_ACTIONS = {
     S.PAUSED: gettext_lazy("Paused for long: resume or end"),
 }
 
+
 def status_rules_in_words() -> list[str]:
     """What "a status change due" means, said from the rules themselves (shown on the pages)."""
     labels = dict(AssignmentStatus.choices)
@@ -137,7 +138,10 @@ def status_rules_in_words() -> list[str]:
     for status, (shown_after, due_after) in STATUS_RULES.items():
         values = {"status": labels[status], "shown": shown_after, "due": due_after}
         if shown_after:
-            lines.append(_("%(status)s: on the list after %(shown)s days in the status, due after %(due)s days.") % values)
+            lines.append(
+                _("%(status)s: on the list after %(shown)s days in the status, due after %(due)s days.")
+                % values
+            )
         else:
             lines.append(_("%(status)s: on the list at once, due after %(due)s days.") % values)
     lines.append(
@@ -277,15 +281,17 @@ def _survey_problems(reach: Reach) -> list[WorkItem]:
             signals.append(_("rated the mentorship %(n)s of 5") % {"n": row.rating})
         if row.wants_to_continue is False:
             signals.append(_("does not want to continue"))
-        assert row.answered_at is not None  # survey_signals_problem() reads answered surveys only
+        # survey_signals_problem() reads answered surveys only; due_on keeps the type checker calm.
+        answered_on = _local_date(row.answered_at) if row.answered_at else row.due_on
         items.append(
             _item(
                 reach,
                 kind=Kind.SURVEY_PROBLEM,
                 action=_("Follow up the answer"),
-                about=_("%(family)s (%(pairing)s)") % {"family": family.name, "pairing": _pairing_about(pairing)},
+                about=_("%(family)s (%(pairing)s)")
+                % {"family": family.name, "pairing": _pairing_about(pairing)},
                 url=reverse("mentorship:pairing_detail", args=[pairing.pk]) + f"#survey-{row.pk}",
-                due_on=_local_date(row.answered_at) + _days(SURVEY_PROBLEM_DAYS),
+                due_on=answered_on + _days(SURVEY_PROBLEM_DAYS),
                 responsible=pairing.offer.assignment.responsible_secretary,
                 detail=", ".join(signals),
             )
@@ -363,8 +369,7 @@ def _introductions(reach: Reach) -> list[WorkItem]:
             due = proposed + _days(INTRODUCTION_BOOKING_DAYS)
             detail = _("Proposed on %(date)s") % {"date": proposed.isoformat()}
         else:
-            assert row.introduction_at is not None  # filtered above
-            held = _local_date(row.introduction_at)
+            held = _local_date(row.introduction_at or row.proposed_at)  # booked: filtered on introduction_at
             kind, action = Kind.INTRODUCTION_TO_RECORD, _("Record how the introduction meeting went")
             due = held + _days(INTRODUCTION_RECORDING_DAYS)
             detail = _("Booked for %(date)s") % {"date": held.isoformat()}
@@ -411,7 +416,8 @@ def _meetings_this_week(reach: Reach) -> list[WorkItem]:
     items = []
     for row in rows:
         series = row.series
-        assert series is not None  # a meeting belongs to a series (a check constraint)
+        if series is None:  # cannot happen: a meeting belongs to a series (a check constraint)
+            continue
         starts = timezone.localtime(row.starts_at)
         items.append(
             _item(
@@ -423,12 +429,15 @@ def _meetings_this_week(reach: Reach) -> list[WorkItem]:
                 url=reverse("meetings:meeting_detail", args=[row.pk]),
                 due_on=starts.date(),
                 responsible=series.responsible,
-                detail=_("%(yes)s said yes · %(waiting)s on the waiting list · %(no)s said no · %(open)s not answered")
+                detail=_(
+                    "%(yes)s said yes · %(waiting)s on the waiting list · %(no)s said no · "
+                    "%(open)s not answered"
+                )
                 % {
                     "yes": row.accepted_count,
                     "waiting": row.waitlisted_count,
-                    "no": row.declined,  # type: ignore[attr-defined]  # annotated above
-                    "open": row.pending,  # type: ignore[attr-defined]  # annotated above
+                    "no": row.declined,
+                    "open": row.pending,
                 },
                 names_person=False,
             )
@@ -462,7 +471,8 @@ def _attendance(reach: Reach) -> list[WorkItem]:
     )
     items = []
     for meeting in meetings:
-        assert meeting.series is not None  # a meeting belongs to a series
+        if meeting.series is None:  # cannot happen: a meeting belongs to a series (a check constraint)
+            continue
         held = _local_date(meeting.starts_at)
         items.append(
             _item(
@@ -473,7 +483,8 @@ def _attendance(reach: Reach) -> list[WorkItem]:
                 url=reverse("meetings:meeting_attendance", args=[meeting.pk]),
                 due_on=held + _days(ATTENDANCE_DAYS),
                 responsible=meeting.series.responsible,
-                detail=_("Held on %(date)s; %(n)s had said yes") % {"date": held.isoformat(), "n": meeting.accepted_count},
+                detail=_("Held on %(date)s; %(n)s had said yes")
+                % {"date": held.isoformat(), "n": meeting.accepted_count},
                 names_person=False,
             )
         )
@@ -492,7 +503,7 @@ def _attendance(reach: Reach) -> list[WorkItem]:
                 names_person=False,
             )
         )
-    return sorted(items, key=lambda item: (item.due_on or reach.today))
+    return sorted(items, key=lambda item: item.due_on or reach.today)
 
 
 def _questionnaires(reach: Reach) -> list[WorkItem]:
@@ -502,8 +513,9 @@ def _questionnaires(reach: Reach) -> list[WorkItem]:
         # A current participant who has not been given the phase's questionnaire yet.
         given = QuestionnaireResponse.objects.filter(member=OuterRef("pk"), phase=phase)
         return Exists(
-            CohortMember.objects.filter(cohort=OuterRef("pk"), role=MemberRole.PARTICIPANT, left_on=None)
-            .exclude(Exists(given))
+            CohortMember.objects.filter(
+                cohort=OuterRef("pk"), role=MemberRole.PARTICIPANT, left_on=None
+            ).exclude(Exists(given))
         )
 
     asked = Question.objects.filter(programme=OuterRef("programme"), is_active=True)
@@ -526,11 +538,11 @@ def _questionnaires(reach: Reach) -> list[WorkItem]:
     )
     items = []
     for row in rows:
-        first = _local_date(row.first_at)  # type: ignore[attr-defined]  # annotated above
-        last = _local_date(row.last_at)  # type: ignore[attr-defined]  # annotated above
+        first = _local_date(row.first_at)
+        last = _local_date(row.last_at)
         about = f"{row.programme.name}: {row.name}"
         url = reverse("programmes:cohort_questionnaires", args=[row.pk])
-        if row.missing_before and first - _days(QUESTIONNAIRE_BEFORE_SHOWN_DAYS) <= reach.today <= last:  # type: ignore[attr-defined]  # annotated above
+        if row.missing_before and first - _days(QUESTIONNAIRE_BEFORE_SHOWN_DAYS) <= reach.today <= last:
             items.append(
                 _item(
                     reach,
@@ -544,7 +556,7 @@ def _questionnaires(reach: Reach) -> list[WorkItem]:
                     names_person=False,
                 )
             )
-        if row.missing_after and last <= reach.today:  # type: ignore[attr-defined]  # annotated above
+        if row.missing_after and last <= reach.today:
             items.append(
                 _item(
                     reach,
@@ -586,7 +598,8 @@ def _status_changes(reach: Reach) -> list[WorkItem]:
             candidates.append(
                 (
                     row.ends_on,
-                    _("Valid until %(date)s: extend or end the assignment") % {"date": row.ends_on.isoformat()},
+                    _("Valid until %(date)s: extend or end the assignment")
+                    % {"date": row.ends_on.isoformat()},
                 )
             )
         due, action = min(candidates)
@@ -608,7 +621,7 @@ def _status_changes(reach: Reach) -> list[WorkItem]:
                 },
             )
         )
-    return sorted(items, key=lambda item: (item.due_on or reach.today))
+    return sorted(items, key=lambda item: item.due_on or reach.today)
 
 
 def _emails_not_delivered(reach: Reach) -> list[WorkItem]:
@@ -809,7 +822,9 @@ def manager_start(*, user: User, today: datetime.date | None = None) -> ManagerS
     todo = [item for item in items if item.kind not in INFORMATION_KINDS]
     return ManagerStart(
         role=Role.UNIT_MANAGER,
-        overdue=sorted((item for item in todo if item.is_overdue), key=lambda item: item.due_on or datetime.date.min),
+        overdue=sorted(
+            (item for item in todo if item.is_overdue), key=lambda item: item.due_on or datetime.date.min
+        ),
         attention=[item for item in todo if item.needs_attention and not item.is_overdue],
         groups=groups,
         unassigned=Group(None, _("No responsible secretary"), sections(unassigned), Totals.of(unassigned)),
@@ -828,11 +843,13 @@ def coordinator_start(*, user: User, today: datetime.date | None = None) -> Coor
         .order_by("name", "id")
     )
     now = timezone.now()
-    next_meeting = Event.objects.filter(series=OuterRef("pk"), starts_at__gt=now, is_cancelled=False).order_by(
-        "starts_at"
-    )
+    next_meeting = Event.objects.filter(
+        series=OuterRef("pk"), starts_at__gt=now, is_cancelled=False
+    ).order_by("starts_at")
     series = (
-        Series.objects.filter(municipality_id=user.municipality_id, ends_on__gte=today or timezone.localdate())
+        Series.objects.filter(
+            municipality_id=user.municipality_id, ends_on__gte=today or timezone.localdate()
+        )
         .annotate(next_starts_at=models.Subquery(next_meeting.values("starts_at")[:1]))
         .order_by("title", "id")
     )
@@ -846,7 +863,7 @@ def coordinator_start(*, user: User, today: datetime.date | None = None) -> Coor
         role=Role.COUNTY_COORDINATOR,
         sections=sections(items),
         totals=Totals.of(items),
-        programmes=[ProgrammeRow(p, p.cohort_count) for p in programmes],  # type: ignore[attr-defined]  # annotated above
+        programmes=[ProgrammeRow(p, p.cohort_count) for p in programmes],
         series=list(series),
         regions=regions,
     )
@@ -871,8 +888,12 @@ def administrator_start(*, user: User, today: datetime.date | None = None) -> Ad
         dormant=sum(row.is_dormant for row in rows),
         jobs_queued=jobs.queued_count,
         jobs_failed=sum(not job.will_retry for job in jobs.failed),
-        accesses_today=AccessLogEntry.objects.filter(municipality_id=user.municipality_id, at__gte=since).count(),
-        changes_today=ChangeLogEntry.objects.filter(municipality_id=user.municipality_id, at__gte=since).count(),
+        accesses_today=AccessLogEntry.objects.filter(
+            municipality_id=user.municipality_id, at__gte=since
+        ).count(),
+        changes_today=ChangeLogEntry.objects.filter(
+            municipality_id=user.municipality_id, at__gte=since
+        ).count(),
     )
 
 

@@ -9,7 +9,7 @@ from accounts.models import Role
 from accounts.permissions import WORKLIST_VIEW, StaffRequest, requires
 from worklist import selectors
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Role.SECRETARY: "worklist/secretary.html",
     Role.UNIT_MANAGER: "worklist/manager.html",
     Role.COUNTY_COORDINATOR: "worklist/coordinator.html",

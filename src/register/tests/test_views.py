@@ -170,7 +170,13 @@ def test_a_protected_address_is_shown_only_to_the_responsible_secretary(
     assert "Skyddade gatan 9" in client.get(url).content.decode()
 
     client.force_login(colleague)
-    for page in (url, "/", "/register/", f"/hushall/{family.household.pk}/andra/", f"/person/{family.member.pk}/"):
+    for page in (
+        url,
+        "/",
+        "/register/",
+        f"/hushall/{family.household.pk}/andra/",
+        f"/person/{family.member.pk}/",
+    ):
         assert "Skyddade gatan 9" not in client.get(page).content.decode(), page
         assert "lind@example.se" not in client.get(page).content.decode(), page
     export = b"".join(client.get("/register/export.csv").streaming_content).decode()

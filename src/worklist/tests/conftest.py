@@ -57,11 +57,19 @@ def make_home(db: Any) -> Callable[..., tuple[Household, Assignment]]:
                 postal_code=PostalCode.objects.get(code=POSTAL[by.municipality_id]),
                 email=re.sub(r"[^a-z]", "", name.lower()) + "@example.com",
             )
-            register_services.person_create(by=by, household=household, first_name="Alex", last_name=name.split()[-1])
+            register_services.person_create(
+                by=by, household=household, first_name="Alex", last_name=name.split()[-1]
+            )
             assignment = register_services.assignment_create(
                 by=by, household=household, type=type, responsible_secretary=responsible, **extra
             )
-            steps = [] if status == "interest" else APPROVE[: APPROVE.index(status) + 1] if status in APPROVE else [*APPROVE, status]
+            steps = (
+                []
+                if status == "interest"
+                else APPROVE[: APPROVE.index(status) + 1]
+                if status in APPROVE
+                else [*APPROVE, status]
+            )
             assignment = walk(by, assignment, steps)
         return household, assignment
 

@@ -43,13 +43,21 @@ def test_a_secretary_is_reminded_once_a_day_with_counts_and_a_link_but_no_names(
     with municipality_scope("0580"):
         for _ in range(2):
             mentorship_services.check_in_record(
-                by=secretary, pairing=pairing, held_on=timezone.localdate(), mood="difficult", needs_support=True
+                by=secretary,
+                pairing=pairing,
+                held_on=timezone.localdate(),
+                mood="difficult",
+                needs_support=True,
             )
     make_offer(secretary, "Familjen Tyst")  # an offer answered in time needs no attention yet
     other_pairing = make_pairing(other_secretary, "Familjen Hemligsson")
     with municipality_scope("0581"):
         mentorship_services.check_in_record(
-            by=other_secretary, pairing=other_pairing, held_on=timezone.localdate(), mood="ok", needs_support=True
+            by=other_secretary,
+            pairing=other_pairing,
+            held_on=timezone.localdate(),
+            mood="ok",
+            needs_support=True,
         )
 
     assert _send(django_capture_on_commit_callbacks, clock) == 2  # Sara, and Nils in Norrköping
@@ -107,7 +115,9 @@ def test_the_database_refuses_a_second_reminder_the_same_day(secretary: Any) -> 
     with municipality_scope("0580"):
         DailyReminder.objects.create(municipality_id="0580", user=secretary, day=datetime.date(2026, 3, 10))
         with pytest.raises(IntegrityError), transaction.atomic():
-            DailyReminder.objects.create(municipality_id="0580", user=secretary, day=datetime.date(2026, 3, 10))
+            DailyReminder.objects.create(
+                municipality_id="0580", user=secretary, day=datetime.date(2026, 3, 10)
+            )
 
 
 def test_the_reminder_is_scheduled_every_morning(db: Any) -> None:

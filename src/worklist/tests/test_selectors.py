@@ -204,11 +204,17 @@ def test_a_cohort_asks_for_its_questionnaires_before_and_after(secretary: Any, c
         )
         evaluation_services.question_add(by=secretary, programme=programme, text="Jag känner mig trygg")
         cohort = programme_services.cohort_create(
-            by=secretary, programme=programme, name="Vårgruppen", starts_on=START.date() + datetime.timedelta(days=10)
+            by=secretary,
+            programme=programme,
+            name="Vårgruppen",
+            starts_on=START.date() + datetime.timedelta(days=10),
         )
         programme_services.cohort_member_add(by=secretary, cohort=cohort, role="participant", user=secretary)
     [item] = _kinds(secretary)[Kind.QUESTIONNAIRE_TO_SEND]
-    assert (item.about, item.due_on) == ("Brukarmentorer: Vårgruppen", START.date() + datetime.timedelta(days=10))
+    assert (item.about, item.due_on) == (
+        "Brukarmentorer: Vårgruppen",
+        START.date() + datetime.timedelta(days=10),
+    )
     assert item.action == "Skicka enkäten före programmet"
 
     with municipality_scope("0580"):
@@ -232,10 +238,17 @@ def test_assignments_that_stand_still_or_reach_their_end_date_are_due_for_a_stat
     _household, ending = make_home(secretary, "Familjen Slut", status="active")
     with municipality_scope("0580"):
         ending = register_services.assignment_update(
-            by=secretary, assignment=ending, version=ending.version, ends_on=START.date() + datetime.timedelta(days=40)
+            by=secretary,
+            assignment=ending,
+            version=ending.version,
+            ends_on=START.date() + datetime.timedelta(days=40),
         )
     [item] = _kinds(secretary)[Kind.STATUS_CHANGE_DUE]
-    assert (item.about, item.due_on, item.is_overdue) == ("Familjen Intresse", START.date() + datetime.timedelta(days=14), False)
+    assert (item.about, item.due_on, item.is_overdue) == (
+        "Familjen Intresse",
+        START.date() + datetime.timedelta(days=14),
+        False,
+    )
     assert item.action == "Ta kontakt med den som har anmält intresse"
 
     clock.shift(datetime.timedelta(days=15))

@@ -50,7 +50,9 @@ def test_the_secretary_sees_what_to_do_with_links_to_where_it_is_handled(
     response = client.post(f"/mentorskap/avstamning/{check_in.pk}/stod-hanterat/")
     assert response.status_code == 302
     assert "Avstämningar där familjen behöver stöd" not in client.get("/").content.decode()
-    assert "Stödet hanterat av Sara Sekreterare" in client.get(f"/mentorskap/par/{pairing.pk}/").content.decode()
+    assert (
+        "Stödet hanterat av Sara Sekreterare" in client.get(f"/mentorskap/par/{pairing.pk}/").content.decode()
+    )
     # A second click is refused with a message and changes nothing.
     again = client.post(f"/mentorskap/avstamning/{check_in.pk}/stod-hanterat/", follow=True)
     assert "redan" in again.content.decode()
