@@ -335,14 +335,23 @@ class _Scheme:
         )
 
     def answer_survey(
-        self, pairing: Pairing, role: str, *, rating: int, keep: bool, comment: str = ""
+        self,
+        pairing: Pairing,
+        role: str,
+        *,
+        rating: int,
+        keep: bool,
+        comment: str = "",
+        answered_on: datetime.date | None = None,
     ) -> None:
+        """The three-month survey, sent when due and answered two days later (or on ``answered_on``)."""
         survey = FollowUpSurvey.objects.get(pairing=pairing, role=role, months=3)
         services.survey_answer(
             survey=survey, rating=rating, contact_frequency="monthly", wants_to_continue=keep, comment=comment
         )
+        answered_on = answered_on or survey.due_on + datetime.timedelta(days=2)
         FollowUpSurvey.objects.filter(pk=survey.pk).update(
-            sent_at=_at(survey.due_on, 8), answered_at=_at(survey.due_on + datetime.timedelta(days=2), 19)
+            sent_at=_at(survey.due_on, 8), answered_at=_at(answered_on, 19)
         )
 
     # one secretary's families at every step
@@ -393,16 +402,23 @@ class _Scheme:
         settled = paired(started - datetime.timedelta(days=20))
         if settled is not None:
             settled = self.hold(secretary, settled, on=started)
+            # One answer signals a problem; it came in a few days ago, after a reminder.
+            late = d(4 + index)
             if index % 2 == 0:
                 self.answer_survey(
-                    settled, SurveyRole.MENTEE, rating=2, keep=True, comment="Vi hinner sällan ses."
+                    settled,
+                    SurveyRole.MENTEE,
+                    rating=2,
+                    keep=True,
+                    comment="Vi hinner sällan ses.",
+                    answered_on=late,
                 )
                 self.answer_survey(settled, SurveyRole.MENTOR, rating=4, keep=True)
             else:
                 self.answer_survey(
                     settled, SurveyRole.MENTEE, rating=5, keep=True, comment="Ovärderligt stöd."
                 )
-                self.answer_survey(settled, SurveyRole.MENTOR, rating=3, keep=False)
+                self.answer_survey(settled, SurveyRole.MENTOR, rating=3, keep=False, answered_on=late)
             seen_to = self.check_in(secretary, settled, on=d(40), mood="difficult", needs_support=True)
             services.check_in_support_handle(by=secretary, check_in=seen_to)
             CheckIn.objects.filter(pk=seen_to.pk).update(handled_at=_at(d(39), 9))

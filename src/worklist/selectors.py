@@ -275,12 +275,16 @@ def _survey_problems(reach: Reach) -> list[WorkItem]:
     items = []
     for row in rows:
         pairing = row.pairing
-        family = pairing.mentor.household if row.role == SurveyRole.MENTOR else pairing.mentee_household
         signals = []
         if row.rating is not None:
             signals.append(_("rated the mentorship %(n)s of 5") % {"n": row.rating})
         if row.wants_to_continue is False:
             signals.append(_("does not want to continue"))
+        who = (
+            _("The mentor family answered: %(what)s")
+            if row.role == SurveyRole.MENTOR
+            else _("The foster family answered: %(what)s")
+        )
         # survey_signals_problem() reads answered surveys only; due_on keeps the type checker calm.
         answered_on = _local_date(row.answered_at) if row.answered_at else row.due_on
         items.append(
@@ -288,12 +292,11 @@ def _survey_problems(reach: Reach) -> list[WorkItem]:
                 reach,
                 kind=Kind.SURVEY_PROBLEM,
                 action=_("Follow up the answer"),
-                about=_("%(family)s (%(pairing)s)")
-                % {"family": family.name, "pairing": _pairing_about(pairing)},
+                about=_pairing_about(pairing),
                 url=reverse("mentorship:pairing_detail", args=[pairing.pk]) + f"#survey-{row.pk}",
                 due_on=answered_on + _days(SURVEY_PROBLEM_DAYS),
                 responsible=pairing.offer.assignment.responsible_secretary,
-                detail=", ".join(signals),
+                detail=who % {"what": ", ".join(signals)},
             )
         )
     return items

@@ -136,7 +136,8 @@ def test_a_survey_answer_that_signals_a_problem_stays_until_followed_up(
             survey=bad, rating=4, contact_frequency="never", wants_to_continue=False, comment=""
         )
     [item] = _kinds(secretary)[Kind.SURVEY_PROBLEM]
-    assert "vill inte fortsätta" in item.detail
+    assert item.detail == "Mentorfamiljen svarade: gav mentorskapet 4 av 5, vill inte fortsätta"
+    assert item.about == "Familjen Ny med mentorfamiljen Familjen MentorNy"
     assert item.url.endswith(f"#survey-{bad.pk}")
 
     with municipality_scope("0580"):
