@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -250,6 +251,7 @@ def _active(secretary: Any, make_mentor: Any, make_waiting: Any) -> Pairing:
         )
 
 
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_seeing_to_a_check_in_that_needs_support_is_recorded_once_with_history(
     secretary: Any, manager: Any, make_mentor: Any, make_waiting: Any
 ) -> None:
@@ -276,6 +278,7 @@ def test_seeing_to_a_check_in_that_needs_support_is_recorded_once_with_history(
     assert set(history.changes) == {"handled_at", "handled_by"}
 
 
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_following_up_a_survey_answer_that_signals_a_problem(
     secretary: Any, make_mentor: Any, make_waiting: Any
 ) -> None:
