@@ -420,7 +420,7 @@ HANDLED_FIELDS = ["handled_at", "handled_by"]
 def check_in_support_handle(*, by: User, check_in: CheckIn) -> CheckIn:
     """Record that the need for support a check-in reported has been seen to (who and when,
     with history); it leaves the start page. Marking it twice is refused."""
-    locked = CheckIn.objects.select_for_update().select_related("handled_by").get(pk=check_in.pk)
+    locked = CheckIn.objects.select_for_update(of=("self",)).select_related("handled_by").get(pk=check_in.pk)
     if not locked.needs_support:
         raise ValidationError(_("This check-in did not report a need for support."))
     if locked.handled_at is not None:
@@ -437,7 +437,9 @@ def check_in_support_handle(*, by: User, check_in: CheckIn) -> CheckIn:
 def survey_follow_up(*, by: User, survey: FollowUpSurvey) -> FollowUpSurvey:
     """Record that a survey answer signalling a problem has been followed up (who and when,
     with history); it leaves the start page. Marking it twice is refused."""
-    locked = FollowUpSurvey.objects.select_for_update().select_related("handled_by").get(pk=survey.pk)
+    locked = (
+        FollowUpSurvey.objects.select_for_update(of=("self",)).select_related("handled_by").get(pk=survey.pk)
+    )
     if not locked.signals_problem:
         raise ValidationError(_("This answer does not signal a problem."))
     if locked.handled_at is not None:
