@@ -19,6 +19,7 @@ from accounts.permissions import (
     PROGRAMMES_VIEW,
     REGISTER_CHANGE,
     REGISTER_VIEW,
+    WORKLIST_VIEW,
     user_has_permission,
 )
 
@@ -39,5 +40,6 @@ def staff(request: HttpRequest) -> dict[str, Any]:
             "meetings_change": user_has_permission(user, MEETINGS_CHANGE),
             "insights_view": user_has_permission(user, INSIGHTS_VIEW),
             "accounts_admin": user_has_permission(user, ACCOUNTS_ADMIN),
+            "worklist_view": user_has_permission(user, WORKLIST_VIEW),
         }
     }

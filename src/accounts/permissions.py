@@ -30,10 +30,13 @@ MEETINGS_VIEW = "meetings.view"
 MEETINGS_CHANGE = "meetings.change"
 INSIGHTS_VIEW = "insights.view"
 JOBS_VIEW = "jobs.view"
+WORKLIST_VIEW = "worklist.view"  # the start page: every role has one
 ACCOUNT_SELF = "accounts.self"  # any logged-in staff member: own password, two-factor login, logout
 ACCOUNTS_ADMIN = "accounts.admin"  # the municipality's login rules, unlocking, resetting two-factor login
 
-_GATHERINGS = frozenset({PROGRAMMES_VIEW, PROGRAMMES_CHANGE, MEETINGS_VIEW, MEETINGS_CHANGE, INSIGHTS_VIEW})
+_GATHERINGS = frozenset(
+    {PROGRAMMES_VIEW, PROGRAMMES_CHANGE, MEETINGS_VIEW, MEETINGS_CHANGE, INSIGHTS_VIEW, WORKLIST_VIEW}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SECRETARY: frozenset(
@@ -48,7 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # coordinator's own municipality, read-only, and the programmes and network
     # meetings a coordinator runs.
     Role.COUNTY_COORDINATOR: frozenset({REGISTER_VIEW, MENTORSHIP_VIEW}) | _GATHERINGS,
-    Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW, ACCOUNTS_ADMIN}),
+    Role.ADMINISTRATOR: frozenset({AUDIT_VIEW, JOBS_VIEW, ACCOUNTS_ADMIN, WORKLIST_VIEW}),
 }
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "meetings",
     "programmes",
     "insights",
+    # Each person's work: the start pages read the domain apps above.
+    "worklist",
     # The top layer: demo data, which may import every app (and no app imports it).
     "demo",
 ]
@@ -187,7 +189,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "register:assignee_list"
+LOGIN_REDIRECT_URL = "worklist:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

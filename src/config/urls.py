@@ -16,6 +16,7 @@ from mentorship import urls as mentorship_urls
 from programmes import urls as programmes_urls
 
 urlpatterns = [
+    path("", include("worklist.urls")),
     path("", include("register.urls")),
     path("konto/", include("accounts.urls")),
     path("logg/", include("audit.urls")),

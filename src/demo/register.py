@@ -5,8 +5,9 @@ Used by ``manage.py demo_data``. Three plain functions:
 * :func:`demo_plan` is pure: from a seed, a number of assignees and the postal codes of
   each municipality it returns frozen dataclasses describing every row. Faker sv_SE
   (``seed_instance(seed)``) supplies names and street names, ``random.Random(seed)``
-  everything else, and every date is counted back from the fixed :data:`ANCHOR`, never
-  from today, so the same seed and count give the same plan, field for field, on any day.
+  everything else, and every date is counted back from ``today``, the day the demo is
+  loaded (the plan takes it as an argument: the same seed, count and day give the same
+  plan, field for field). The latest change is dated yesterday, never later today.
 * :func:`demo_write` turns a plan into rows: ``bulk_create`` in one transaction, not one
   service call per row (3,000 assignees in a few seconds on SQLite).
 * :func:`demo_build` writes the plan unless the region already exists; either way it
@@ -26,7 +27,7 @@ What a plan holds
   family is also an active foster home), spread over the municipalities by population.
 * Each assignment's status history walks :data:`register.domain.TRANSITIONS` from
   ``interest`` (first row ``from_status=""``), with gaps of weeks to months, on weekdays
-  in office hours, starting within six years before :data:`ANCHOR`; the assignment's
+  in office hours, starting within six years before ``today``; the assignment's
   status, status_changed_at and end_reason are those of its last row.
 
 Personnummer
@@ -61,6 +62,7 @@ status change so that lists do not show everything as registered today.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import unicodedata
@@ -73,6 +75,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
+from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Role, User
@@ -84,7 +87,6 @@ from tenancy.models import Region
 from tenancy.scope import scopes_disabled
 
 __all__ = [
-    "ANCHOR",
     "BORROWED_POSTAL_CODES",
     "DEMO_EMAIL_DOMAIN",
     "DEMO_PASSWORD",
@@ -94,11 +96,17 @@ __all__ = [
     "DemoDataError",
     "DemoPlan",
     "DemoSummary",
+    "HolderBuilder",
+    "HolderPlan",
+    "StaffPlan",
     "demo_build",
+    "demo_logins",
     "demo_plan",
     "demo_postal_codes",
     "demo_summary",
     "demo_write",
+    "holders_write",
+    "staff_write",
 ]
 
 # A published password for a local demo; the command refuses to run in production.
@@ -107,8 +115,6 @@ DEMO_EMAIL_DOMAIN = "demo.bollplank.invalid"
 REGION_SLUG = "ostergotland"
 REGION_NAME = "Östergötlands samverkan"
 COUNTY_CODE = "05"
-# "Today" for the demo: dates are counted back from here, never from the real date.
-ANCHOR = datetime.date(2026, 11, 1)
 # Histories start within six years of it, with room for moving each of up to a dozen
 # steps back from a weekend to a weekday (at most six days each).
 HISTORY_DAYS = 6 * 365 - 80
@@ -243,14 +249,24 @@ LIGHT_TYPES = frozenset(
     t.value for t in (T.CONTACT_PERSON, T.CONTACT_FAMILY, T.GUARDIAN, T.USER_MENTOR, T.MENTOR_FAMILY)
 )
 # Days since the last change for assignments still in these statuses ("recent interest").
+# Some stand still longer than they should: the start pages list them as status changes due.
 WAITING_DAYS = {
     INTEREST: (0, 30),
-    INFORMATION: (0, 45),
-    ASSESSMENT: (0, 100),
-    TRAINING: (0, 60),
+    INFORMATION: (0, 50),
+    ASSESSMENT: (0, 130),
+    TRAINING: (0, 170),
     APPROVED: (0, 240),
-    PAUSED: (7, 150),
+    PAUSED: (7, 200),
 }
+# Share of approved, active and paused assignments of a type that are valid until a date
+# ("gäller till"), drawn from ten days ago to eight months ahead: time-limited support
+# (contact persons and families) and emergency-home contracts.
+VALID_UNTIL_SHARE = {
+    T.CONTACT_PERSON.value: 0.35,
+    T.CONTACT_FAMILY.value: 0.35,
+    T.EMERGENCY_HOME.value: 0.4,
+}
+VALID_UNTIL_DAYS = (-10, 240)
 # Chance that an assignment in this status has a responsible secretary.
 SECRETARY_SHARE = {
     INTEREST: 0.3,
@@ -411,8 +427,11 @@ def demo_postal_codes() -> dict[str, tuple[str, ...]]:
     return {municipality: tuple(found) for municipality, found in codes.items()}
 
 
-def demo_plan(*, seed: int, assignees: int, postal_codes: Mapping[str, Sequence[str]]) -> DemoPlan:
-    """Every demo row as frozen dataclasses; the same arguments always give an equal plan."""
+def demo_plan(
+    *, seed: int, assignees: int, postal_codes: Mapping[str, Sequence[str]], today: datetime.date
+) -> DemoPlan:
+    """Every demo row as frozen dataclasses, dated back from ``today``; the same arguments
+    always give an equal plan."""
     if assignees < 0:
         raise ValueError("assignees must be zero or more")
     missing = [code for code in MUNICIPALITIES if not postal_codes.get(code)]
@@ -427,7 +446,9 @@ def demo_plan(*, seed: int, assignees: int, postal_codes: Mapping[str, Sequence[
     for member in staff:
         if member.role == Role.SECRETARY:
             secretaries[member.municipality].append(member.username)
-    builder = _HolderBuilder(fake=fake, rng=rng, postal_codes=postal_codes, secretaries=secretaries)
+    builder = HolderBuilder(
+        fake=fake, rng=rng, postal_codes=postal_codes, secretaries=secretaries, today=today
+    )
     holders = [
         builder.holder(municipality)
         for municipality, count in _allocate(assignees).items()
@@ -436,7 +457,7 @@ def demo_plan(*, seed: int, assignees: int, postal_codes: Mapping[str, Sequence[
     return DemoPlan(
         seed=seed,
         assignees=assignees,
-        anchor=ANCHOR,
+        anchor=today,
         municipalities=tuple(MUNICIPALITIES),
         staff=tuple(staff),
         holders=tuple(holders),
@@ -502,7 +523,7 @@ def _weekday_on_or_before(rng: random.Random, day: datetime.date) -> datetime.da
     return day - datetime.timedelta(days=day.weekday() - rng.randint(0, 4))
 
 
-class _HolderBuilder:
+class HolderBuilder:
     """Draws holders one by one from the seeded generators (order matters: keep it stable)."""
 
     def __init__(
@@ -512,23 +533,60 @@ class _HolderBuilder:
         rng: random.Random,
         postal_codes: Mapping[str, Sequence[str]],
         secretaries: Mapping[str, Sequence[str]],
+        today: datetime.date,
+        type_weights: Mapping[str, float] = HOLDER_TYPE_WEIGHTS,
+        external_share: float = EXTERNAL_SHARE,
     ) -> None:
         self.fake = fake
         self.rng = rng
         self.postal_codes = postal_codes
         self.secretaries = secretaries
-        self.national_ids: dict[str, set[str]] = {code: set() for code in MUNICIPALITIES}
+        # The latest day a change can have happened: yesterday, so nothing is dated later today.
+        self.last_day = today - datetime.timedelta(days=1)
+        self.type_weights = type_weights
+        self.external_share = external_share
+        self.national_ids: dict[str, set[str]] = {}
 
     # holders
 
     def holder(self, municipality: str) -> HolderPlan:
-        primary = _weighted(self.rng, HOLDER_TYPE_WEIGHTS)
+        primary = _weighted(self.rng, self.type_weights)
         if primary in HOUSEHOLD_TYPES:
             return self._household(municipality, primary)
         person = self._person(municipality, female=self.rng.random() < 0.6, own_address=True)
         return HolderPlan(municipality, None, (person,), (self._assignment(municipality, primary),))
 
-    def _household(self, municipality: str, primary: str) -> HolderPlan:
+    def household_with(
+        self,
+        municipality: str,
+        type: str,
+        *,
+        final: str,
+        secretary: str,
+        waiting: int | None = None,
+        valid_for_days: int | None = None,
+    ) -> HolderPlan:
+        """A household whose one assignment (or, for a mentor family, whose two) stands where
+        the demo needs it: ``final`` for ``waiting`` days, with ``secretary`` responsible, and
+        valid until ``valid_for_days`` from the last day when given."""
+        holder = self._household(municipality, type, final=final, secretary=secretary, waiting=waiting)
+        if valid_for_days is None:
+            return holder
+        first, *rest = holder.assignments
+        ends_on = max(
+            first.starts_on or self.last_day, self.last_day + datetime.timedelta(days=valid_for_days)
+        )
+        return dataclasses.replace(holder, assignments=(dataclasses.replace(first, ends_on=ends_on), *rest))
+
+    def _household(
+        self,
+        municipality: str,
+        primary: str,
+        *,
+        final: str | None = None,
+        secretary: str = "",
+        waiting: int | None = None,
+    ) -> HolderPlan:
         rng = self.rng
         female = rng.random() < 0.5
         first = self._person(municipality, female=female)
@@ -551,7 +609,11 @@ class _HolderBuilder:
             email=first.email if rng.random() < 0.5 else "",
         )
         if primary == T.MENTOR_FAMILY:
-            assignments = self._mentor_family(municipality)
+            assignments = self._mentor_family(municipality, secretary=secretary)
+        elif final is not None:
+            assignments = [
+                self._assignment(municipality, primary, final=final, secretary=secretary, waiting=waiting)
+            ]
         else:
             assignments = [self._assignment(municipality, primary)]
             if rng.random() < SECOND_ASSIGNMENT_SHARE:
@@ -559,13 +621,21 @@ class _HolderBuilder:
                 assignments.append(self._assignment(municipality, rng.choice(others).value))
         return HolderPlan(municipality, household, tuple(persons), tuple(assignments))
 
-    def _mentor_family(self, municipality: str) -> list[AssignmentPlan]:
+    def _mentor_family(self, municipality: str, *, secretary: str = "") -> list[AssignmentPlan]:
         """An experienced foster home (active for three years or more) that became a mentor family later."""
-        foster_home = self._assignment(municipality, T.FOSTER_HOME.value, final=ACTIVE, min_waiting=3 * 365)
+        foster_home = self._assignment(
+            municipality, T.FOSTER_HOME.value, final=ACTIVE, min_waiting=3 * 365, secretary=secretary
+        )
         first_active = next(step.at.date() for step in foster_home.steps if step.to_status == ACTIVE)
         # They apply to mentor after at least two years as an active foster home.
-        window = (ANCHOR - first_active).days - 2 * 365
-        mentor = self._assignment(municipality, T.MENTOR_FAMILY.value, window=window)
+        window = (self.last_day - first_active).days - 2 * 365
+        mentor = self._assignment(
+            municipality,
+            T.MENTOR_FAMILY.value,
+            window=window,
+            final=ACTIVE if secretary else None,
+            secretary=secretary,
+        )
         return [foster_home, mentor]
 
     # persons
@@ -593,7 +663,7 @@ class _HolderBuilder:
 
     def _national_id(self, municipality: str) -> str:
         """A number with birth number 980-999 (see the module docstring), unique in the municipality."""
-        rng, taken = self.rng, self.national_ids[municipality]
+        rng, taken = self.rng, self.national_ids.setdefault(municipality, set())
         first_day = datetime.date(1950, 1, 1).toordinal()
         last_day = datetime.date(2000, 12, 31).toordinal()
         while True:
@@ -623,12 +693,14 @@ class _HolderBuilder:
         final: str | None = None,
         min_waiting: int = 0,
         window: int = HISTORY_DAYS,
+        secretary: str = "",
+        waiting: int | None = None,
     ) -> AssignmentPlan:
         rng = self.rng
         weights = MENTOR_FINAL_WEIGHTS if type == T.MENTOR_FAMILY else FINAL_WEIGHTS
         final = final or _weighted(rng, weights)
-        responsible = None
-        if rng.random() < SECRETARY_SHARE[final]:
+        responsible: str | None = secretary or None
+        if not secretary and rng.random() < SECRETARY_SHARE[final]:
             responsible = rng.choice(self.secretaries[municipality])
         steps = self._history(
             municipality,
@@ -637,10 +709,16 @@ class _HolderBuilder:
             responsible=responsible,
             min_waiting=min_waiting,
             window=window,
+            waiting=waiting,
         )
         reached_approval = any(step.to_status == APPROVED for step in steps)
         starts_on = next((step.at.date() for step in steps if step.to_status == APPROVED), None)
         ends_on = steps[-1].at.date() if reached_approval and steps[-1].to_status == ENDED else None
+        if steps[-1].to_status in (APPROVED, ACTIVE, PAUSED) and rng.random() < VALID_UNTIL_SHARE.get(
+            type, 0
+        ):
+            valid_until = self.last_day + datetime.timedelta(days=rng.randint(*VALID_UNTIL_DAYS))
+            ends_on = max(valid_until, starts_on or valid_until)
         capacity = None
         if reached_approval and type in CAPACITY_WEIGHTS:
             capacity = _weighted(rng, CAPACITY_WEIGHTS[type])
@@ -655,7 +733,7 @@ class _HolderBuilder:
             steps=steps,
             responsible_secretary=responsible,
             is_externally_contracted=(
-                type == T.FOSTER_HOME and reached_approval and rng.random() < EXTERNAL_SHARE
+                type == T.FOSTER_HOME and reached_approval and rng.random() < self.external_share
             ),
             capacity=capacity,
             age_min=age_min,
@@ -687,6 +765,7 @@ class _HolderBuilder:
         responsible: str | None,
         min_waiting: int,
         window: int,
+        waiting: int | None = None,
     ) -> tuple[StepPlan, ...]:
         rng = self.rng
         gaps = []
@@ -697,7 +776,9 @@ class _HolderBuilder:
             gaps.append(rng.randint(low, high))
         total = sum(gaps)
         final = path[-1]
-        if final in WAITING_DAYS:
+        if waiting is not None:
+            pass  # the caller fixes how long it has stood where it is
+        elif final in WAITING_DAYS:
             waiting = rng.randint(*WAITING_DAYS[final])
         else:  # active or ended: anywhere in the rest of the window
             waiting = rng.randint(min_waiting, max(min_waiting, window - total))
@@ -707,7 +788,7 @@ class _HolderBuilder:
             gaps = [max(1, gap * budget // total) for gap in gaps]
 
         # Dates backwards from the last change, each on a weekday before the next one.
-        days = [_weekday_on_or_before(rng, ANCHOR - datetime.timedelta(days=waiting))]
+        days = [_weekday_on_or_before(rng, self.last_day - datetime.timedelta(days=waiting))]
         for gap in reversed(gaps):
             days.append(_weekday_on_or_before(rng, days[-1] - datetime.timedelta(days=gap)))
         days.reverse()
@@ -754,110 +835,121 @@ def demo_write(plan: DemoPlan) -> None:
             membership(region=region, municipality_id=code) for code in plan.municipalities
         )
 
-        users = {
-            member.username: User.objects.create_user(
-                username=member.username,
-                email=member.email,
-                password=None,
-                first_name=member.first_name,
-                last_name=member.last_name,
-                role=member.role,
-                municipality_id=member.municipality,
-            )
-            for member in plan.staff
-        }
-        # One Argon2 hash for every demo account: hashing each costs ~0.3 s, and the
-        # password is printed anyway. Each account still checks its password normally.
-        User.objects.filter(pk__in=[user.pk for user in users.values()]).update(
-            password=make_password(DEMO_PASSWORD)
+        users = staff_write(plan.staff)
+        holders_write(plan.holders, users)
+
+
+def staff_write(staff: Sequence[StaffPlan]) -> dict[str, User]:
+    """The staff accounts, each with the demo password; returns them by username."""
+    users = {
+        member.username: User.objects.create_user(
+            username=member.username,
+            email=member.email,
+            password=None,
+            first_name=member.first_name,
+            last_name=member.last_name,
+            role=member.role,
+            municipality_id=member.municipality,
         )
+        for member in staff
+    }
+    # One Argon2 hash for every demo account: hashing each costs ~0.3 s, and the
+    # password is printed anyway. Each account still checks its password normally.
+    User.objects.filter(pk__in=[user.pk for user in users.values()]).update(
+        password=make_password(DEMO_PASSWORD)
+    )
+    return users
 
-        used_codes = {holder.household.postal_code for holder in plan.holders if holder.household}
-        used_codes |= {person.postal_code for holder in plan.holders for person in holder.persons}
-        postal_codes = PostalCode.objects.in_bulk(used_codes - {""})
 
-        households = {
-            index: Household(
-                municipality_id=holder.municipality,
-                name=holder.household.name,
-                street_address=holder.household.street_address,
-                postal_code=postal_codes[holder.household.postal_code],
-                phone=holder.household.phone,
-                email=holder.household.email,
-            )
-            for index, holder in enumerate(plan.holders)
-            if holder.household is not None
-        }
-        Household.objects.bulk_create(households.values())
+def holders_write(holders: Sequence[HolderPlan], users: Mapping[str, User]) -> None:
+    """Households, persons, assignments and their status histories, in bulk (the caller
+    holds the transaction and has left the scope)."""
+    used_codes = {holder.household.postal_code for holder in holders if holder.household}
+    used_codes |= {person.postal_code for holder in holders for person in holder.persons}
+    postal_codes = PostalCode.objects.in_bulk(used_codes - {""})
 
-        persons: list[tuple[int, Person]] = []
-        for index, holder in enumerate(plan.holders):
-            for person in holder.persons:
-                persons.append(
-                    (
-                        index,
-                        Person(
-                            municipality_id=holder.municipality,
-                            household=households.get(index),
-                            first_name=person.first_name,
-                            last_name=person.last_name,
-                            national_id=person.national_id,
-                            phone=person.phone,
-                            email=person.email,
-                            has_protected_identity=person.has_protected_identity,
-                            street_address=person.street_address,
-                            postal_code=postal_codes.get(person.postal_code),
-                        ),
-                    )
+    households = {
+        index: Household(
+            municipality_id=holder.municipality,
+            name=holder.household.name,
+            street_address=holder.household.street_address,
+            postal_code=postal_codes[holder.household.postal_code],
+            phone=holder.household.phone,
+            email=holder.household.email,
+        )
+        for index, holder in enumerate(holders)
+        if holder.household is not None
+    }
+    Household.objects.bulk_create(households.values())
+
+    persons: list[tuple[int, Person]] = []
+    for index, holder in enumerate(holders):
+        for person in holder.persons:
+            persons.append(
+                (
+                    index,
+                    Person(
+                        municipality_id=holder.municipality,
+                        household=households.get(index),
+                        first_name=person.first_name,
+                        last_name=person.last_name,
+                        national_id=person.national_id,
+                        phone=person.phone,
+                        email=person.email,
+                        has_protected_identity=person.has_protected_identity,
+                        street_address=person.street_address,
+                        postal_code=postal_codes.get(person.postal_code),
+                    ),
                 )
-        Person.objects.bulk_create([person for _, person in persons])
-        solo_persons = {index: person for index, person in persons if index not in households}
-
-        assignments: list[tuple[AssignmentPlan, Assignment]] = []
-        for index, holder in enumerate(plan.holders):
-            for planned in holder.assignments:
-                assignments.append(
-                    (
-                        planned,
-                        Assignment(
-                            municipality_id=holder.municipality,
-                            household=households.get(index),
-                            person=solo_persons.get(index),
-                            type=planned.type,
-                            status=planned.status,
-                            status_changed_at=planned.status_changed_at,
-                            end_reason=planned.end_reason,
-                            responsible_secretary=users.get(planned.responsible_secretary or ""),
-                            is_externally_contracted=planned.is_externally_contracted,
-                            capacity=planned.capacity,
-                            age_min=planned.age_min,
-                            age_max=planned.age_max,
-                            languages=list(planned.languages),
-                            starts_on=planned.starts_on,
-                            ends_on=planned.ends_on,
-                        ),
-                    )
-                )
-        Assignment.objects.bulk_create([assignment for _, assignment in assignments])
-        AssignmentStatusChange.objects.bulk_create(
-            AssignmentStatusChange(
-                municipality_id=assignment.municipality_id,
-                assignment=assignment,
-                from_status=step.from_status,
-                to_status=step.to_status,
-                reason=step.reason,
-                note=step.note,
-                changed_by=users[step.changed_by],
-                changed_at=step.at,
             )
-            for planned, assignment in assignments
-            for step in planned.steps
+    Person.objects.bulk_create([person for _, person in persons])
+    solo_persons = {index: person for index, person in persons if index not in households}
+
+    assignments: list[tuple[AssignmentPlan, Assignment]] = []
+    for index, holder in enumerate(holders):
+        for planned in holder.assignments:
+            assignments.append(
+                (
+                    planned,
+                    Assignment(
+                        municipality_id=holder.municipality,
+                        household=households.get(index),
+                        person=solo_persons.get(index),
+                        type=planned.type,
+                        status=planned.status,
+                        status_changed_at=planned.status_changed_at,
+                        end_reason=planned.end_reason,
+                        responsible_secretary=users.get(planned.responsible_secretary or ""),
+                        is_externally_contracted=planned.is_externally_contracted,
+                        capacity=planned.capacity,
+                        age_min=planned.age_min,
+                        age_max=planned.age_max,
+                        languages=list(planned.languages),
+                        starts_on=planned.starts_on,
+                        ends_on=planned.ends_on,
+                    ),
+                )
+            )
+    Assignment.objects.bulk_create([assignment for _, assignment in assignments])
+    AssignmentStatusChange.objects.bulk_create(
+        AssignmentStatusChange(
+            municipality_id=assignment.municipality_id,
+            assignment=assignment,
+            from_status=step.from_status,
+            to_status=step.to_status,
+            reason=step.reason,
+            note=step.note,
+            changed_by=users[step.changed_by],
+            changed_at=step.at,
         )
-        _backdate(
-            assignment_ids=[assignment.pk for _, assignment in assignments],
-            household_ids=[household.pk for household in households.values()],
-            person_ids=[person.pk for _, person in persons],
-        )
+        for planned, assignment in assignments
+        for step in planned.steps
+    )
+    _backdate(
+        assignment_ids=[assignment.pk for _, assignment in assignments],
+        household_ids=[household.pk for household in households.values()],
+        person_ids=[person.pk for _, person in persons],
+    )
 
 
 def _backdate(*, assignment_ids: list[int], household_ids: list[int], person_ids: list[int]) -> None:
@@ -926,14 +1018,47 @@ class DemoSummary:
     status_changes: int
 
 
-def demo_build(*, seed: int, assignees: int) -> DemoSummary:
-    """Create the demo region with its staff and assignees, unless it exists; then summarise."""
+def demo_build(*, seed: int, assignees: int, today: datetime.date | None = None) -> DemoSummary:
+    """Create the demo region with its staff and assignees, dated back from ``today`` (the
+    day it is loaded), unless it exists; then summarise."""
+    today = today or timezone.localdate()
     # Demo set-up is a command: it writes every municipality's rows, outside any request scope (STYLE rule 3).
     with transaction.atomic(), scopes_disabled():
         created = not Region.objects.filter(slug=REGION_SLUG).exists()
         if created:
-            demo_write(demo_plan(seed=seed, assignees=assignees, postal_codes=demo_postal_codes()))
+            demo_write(
+                demo_plan(seed=seed, assignees=assignees, postal_codes=demo_postal_codes(), today=today)
+            )
         return demo_summary(created=created)
+
+
+# Where a login comes in the printed list: by municipality as listed, then by role.
+_ROLE_ORDER = ("sekreterare", "chef", "admin", "samordnare")
+
+
+def _login_key(username: str, roster: Mapping[str, int]) -> tuple[int, str, int, int]:
+    slug, _, account = username.partition(".")
+    kind = account.rstrip("0123456789")
+    number = int(account[len(kind) :] or 0)
+    rank = _ROLE_ORDER.index(kind) if kind in _ROLE_ORDER else len(_ROLE_ORDER)
+    return (roster.get(username, len(roster)), slug, rank, number)
+
+
+def demo_logins() -> tuple[DemoLogin, ...]:
+    """Every demo account (all demo municipalities), Östergötland's first, then by municipality and role."""
+    roster = {username: index for index, (username, _, _) in enumerate(_staff_roster())}
+    # Demo set-up is a command: it lists the demo accounts of every municipality (STYLE rule 3).
+    with scopes_disabled():
+        users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").select_related("municipality")
+        logins = [
+            DemoLogin(
+                user.username,
+                str(Role(user.role).label) if user.role else "",
+                user.municipality.short_name if user.municipality else "",
+            )
+            for user in users
+        ]
+    return tuple(sorted(logins, key=lambda login: _login_key(login.username, roster)))
 
 
 def demo_summary(*, created: bool) -> DemoSummary:
@@ -942,19 +1067,6 @@ def demo_summary(*, created: bool) -> DemoSummary:
     with scopes_disabled():
         region = Region.objects.get(slug=REGION_SLUG)
         codes = list(region.municipalities.values_list("code", flat=True))
-        order = {username: index for index, (username, _, _) in enumerate(_staff_roster())}
-        users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").select_related("municipality")
-        logins = sorted(
-            (
-                DemoLogin(
-                    user.username,
-                    str(Role(user.role).label) if user.role else "",
-                    user.municipality.short_name if user.municipality else "",
-                )
-                for user in users
-            ),
-            key=lambda login: (order.get(login.username, len(order)), login.username),
-        )
         in_region = Assignment.objects.filter(municipality__in=codes)
         counts = Counter(
             {
@@ -966,7 +1078,7 @@ def demo_summary(*, created: bool) -> DemoSummary:
             created=created,
             region_name=region.name,
             password=DEMO_PASSWORD,
-            logins=tuple(logins),
+            logins=demo_logins(),
             counts=counts,
             households=Household.objects.filter(municipality__in=codes).count(),
             persons=Person.objects.filter(municipality__in=codes).count(),

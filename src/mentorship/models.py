@@ -296,14 +296,41 @@ class CheckIn(MunicipalityOwned):
     needs_support = models.BooleanField(_("needs support from the secretary"), default=False)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A check-in that needs support stays on the secretary's start page until someone
+    # marks the support as seen to (services.check_in_support_handle, with history).
+    handled_at = models.DateTimeField(_("support seen to"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("support seen to by"),
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    @property
+    def awaits_support(self) -> bool:
+        return self.needs_support and self.handled_at is None
 
 
 class SurveyRole(models.TextChoices):
     MENTOR = "mentor", _("Mentor family")
     MENTEE = "mentee", _("New family")
+
+
+# A follow-up answer that signals a problem: a rating of 1 or 2 out of 5, or a family
+# that does not want to continue. It reaches the secretary's start page until followed up.
+PROBLEM_RATING_MAX = 2
+
+
+def survey_signals_problem() -> Q:
+    """The answered surveys whose answer signals a problem (see ``PROBLEM_RATING_MAX``)."""
+    return Q(answered_at__isnull=False) & (Q(rating__lte=PROBLEM_RATING_MAX) | Q(wants_to_continue=False))
 
 
 class FollowUpSurvey(MunicipalityOwned):
@@ -319,11 +346,29 @@ class FollowUpSurvey(MunicipalityOwned):
     contact_frequency = models.CharField(_("how often in contact"), max_length=16, blank=True)
     wants_to_continue = models.BooleanField(_("wants to continue"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # An answer that signals a problem, followed up by the secretary (services.survey_follow_up).
+    handled_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("followed up by"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
+        verbose_name = _("follow-up survey")
+        verbose_name_plural = _("follow-up surveys")
         constraints = [
             models.UniqueConstraint(
                 fields=["pairing", "role", "months"], name="mentorship_survey_once_per_point"
             )
         ]
+
+    @property
+    def signals_problem(self) -> bool:
+        return self.answered_at is not None and (
+            (self.rating is not None and self.rating <= PROBLEM_RATING_MAX) or self.wants_to_continue is False
+        )

@@ -15,6 +15,7 @@ from jobs.selectors import EmailStatus, email_states_about
 from mentorship.models import (
     MENTEE_TYPES,
     OCCUPYING_STATUSES,
+    CheckIn,
     FollowUpSurvey,
     MentorOffer,
     MentorProfile,
@@ -98,6 +99,11 @@ def pairing_get_for(*, user: User, id: int) -> Pairing:
         "mentor__household", "mentee_household", "offer", "proposed_by", "introduction_secretary"
     )
     return owned_or_404(joined, user=user, id=id)
+
+
+def check_in_get_for(*, user: User, id: int) -> CheckIn:
+    """The check-in if it is the user's municipality's; 404 otherwise."""
+    return owned_or_404(CheckIn, user=user, id=id)
 
 
 def pairing_detail(*, user: User, id: int) -> Pairing:
@@ -211,7 +217,7 @@ class SurveyRow:
 
 def survey_rows(*, pairing: Pairing) -> list[SurveyRow]:
     """The pairing's follow-up surveys, each with its e-mail in the outbox (once queued)."""
-    surveys = list(pairing.surveys.all())
+    surveys = list(pairing.surveys.select_related("handled_by"))
     emails = email_states_about(about_type=SURVEY_EMAIL, ids=[s.pk for s in surveys])
     return [SurveyRow(survey=s, email=emails.get(s.pk)) for s in surveys]
 

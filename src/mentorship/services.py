@@ -439,6 +439,45 @@ def check_in_record(
     return check_in
 
 
+HANDLED_FIELDS = ["handled_at", "handled_by"]
+
+
+@transaction.atomic
+def check_in_support_handle(*, by: User, check_in: CheckIn) -> CheckIn:
+    """Record that the need for support a check-in reported has been seen to (who and when,
+    with history); it leaves the start page. Marking it twice is refused."""
+    locked = CheckIn.objects.select_for_update(of=("self",)).select_related("handled_by").get(pk=check_in.pk)
+    if not locked.needs_support:
+        raise ValidationError(_("This check-in did not report a need for support."))
+    if locked.handled_at is not None:
+        raise ValidationError(
+            _("%(name)s already marked the support as seen to on %(date)s.")
+            % {"name": locked.handled_by, "date": timezone.localtime(locked.handled_at).date().isoformat()}
+        )
+    return record_update(
+        locked, by=by, tracked=HANDLED_FIELDS, values={"handled_at": timezone.now(), "handled_by": by}
+    )
+
+
+@transaction.atomic
+def survey_follow_up(*, by: User, survey: FollowUpSurvey) -> FollowUpSurvey:
+    """Record that a survey answer signalling a problem has been followed up (who and when,
+    with history); it leaves the start page. Marking it twice is refused."""
+    locked = (
+        FollowUpSurvey.objects.select_for_update(of=("self",)).select_related("handled_by").get(pk=survey.pk)
+    )
+    if not locked.signals_problem:
+        raise ValidationError(_("This answer does not signal a problem."))
+    if locked.handled_at is not None:
+        raise ValidationError(
+            _("%(name)s already marked the answer as followed up on %(date)s.")
+            % {"name": locked.handled_by, "date": timezone.localtime(locked.handled_at).date().isoformat()}
+        )
+    return record_update(
+        locked, by=by, tracked=HANDLED_FIELDS, values={"handled_at": timezone.now(), "handled_by": by}
+    )
+
+
 def surveys_schedule(*, pairing: Pairing) -> list[FollowUpSurvey]:
     """Plan the follow-up surveys to both families (3, 6 and 12 months by default)."""
     months = settings_for(municipality_id=pairing.municipality_id).survey_months or list(

@@ -25,6 +25,8 @@ urlpatterns = [
     path("par/<int:pk>/avstamning/", views.pairing_check_in, name="pairing_check_in"),
     path("par/<int:pk>/avsluta/", views.pairing_end, name="pairing_end"),
     path("enkat/<int:pk>/skicka-igen/", views.survey_email_resend, name="survey_email_resend"),
+    path("avstamning/<int:pk>/stod-hanterat/", views.check_in_support_handle, name="check_in_support_handle"),
+    path("enkatsvar/<int:pk>/uppfoljt/", views.survey_follow_up, name="survey_follow_up"),
 ]
 public_urlpatterns: list[URLResolver] = [
     path(

@@ -288,7 +288,7 @@ def _pairing_page(request: StaffRequest, pk: int, **forms: Any) -> HttpResponse:
     secretaries = register_selectors.secretary_choices(user=request.user)
     context = {
         "pairing": pairing,
-        "check_ins": pairing.check_ins.select_related("recorded_by"),
+        "check_ins": pairing.check_ins.select_related("recorded_by", "handled_by"),
         "survey_rows": selectors.survey_rows(pairing=pairing),
         "intro_form": forms.get("intro_form")
         or IntroductionForm(
@@ -423,6 +423,34 @@ def survey_email_resend(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The survey e-mail is sent again."))
+    return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def check_in_support_handle(request: StaffRequest, pk: int) -> HttpResponse:
+    check_in = selectors.check_in_get_for(user=request.user, id=pk)
+    try:
+        services.check_in_support_handle(by=request.user, check_in=check_in)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The support is marked as seen to. It is no longer on the start page."))
+    return redirect("mentorship:pairing_detail", pk=check_in.pairing_id)
+
+
+@requires(MENTORSHIP_CHANGE)
+@require_POST
+def survey_follow_up(request: StaffRequest, pk: int) -> HttpResponse:
+    survey = selectors.survey_get_for(user=request.user, id=pk)
+    try:
+        services.survey_follow_up(by=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The answer is marked as followed up. It is no longer on the start page.")
+        )
     return redirect("mentorship:pairing_detail", pk=survey.pairing_id)
 
 

@@ -4,8 +4,8 @@ from register import views
 
 app_name = "register"
 urlpatterns = [
-    path("", views.assignee_list, name="assignee_list"),
-    path("export.csv", views.assignee_export, name="assignee_export"),
+    path("register/", views.assignee_list, name="assignee_list"),
+    path("register/export.csv", views.assignee_export, name="assignee_export"),
     path("hushall/nytt/", views.household_create, name="household_create"),
     path("hushall/<int:pk>/", views.household_detail, name="household_detail"),
     path("hushall/<int:pk>/andra/", views.household_edit, name="household_edit"),

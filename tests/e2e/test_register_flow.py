@@ -39,6 +39,8 @@ def test_a_secretary_registers_a_foster_home_and_approves_it(
     shot: Callable[[Page, str], Path],
 ) -> None:
     login(page, live_server, "sara", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ditt arbete")  # the start page
+    page.get_by_role("navigation").get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppdragstagare")
     shot(page, "register-empty")
 
@@ -84,7 +86,7 @@ def test_a_secretary_registers_a_foster_home_and_approves_it(
     shot(page, "approved-with-history")
 
     # The register finds it by name and by status.
-    page.get_by_role("link", name="Register").click()
+    page.get_by_role("navigation").get_by_role("link", name="Register").click()
     page.get_by_label("Status").select_option(label="Godkänd")
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("link", name="Familjen Andersson")).to_be_visible()

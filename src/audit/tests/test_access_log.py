@@ -47,7 +47,7 @@ def test_an_export_writes_exactly_one_row_with_the_row_count(
     client.force_login(secretary)
     before = len(_rows())
 
-    response = client.get("/export.csv", {"type": "foster_home"})
+    response = client.get("/register/export.csv", {"type": "foster_home"})
     content = b"".join(response.streaming_content).decode("utf-8")
 
     assert "Familjen Berg" in content and "Familjen Lind" in content
@@ -61,7 +61,7 @@ def test_a_search_writes_one_row_with_its_filters(client: Any, secretary: Any, m
     make_family(secretary)
     client.force_login(secretary)
     before = len(_rows())
-    client.get("/", {"q": "Lind"})
+    client.get("/register/", {"q": "Lind"})
     rows = _rows()[before:]
     assert [(r.action, r.detail) for r in rows] == [("search", {"filters": {"q": "Lind"}, "results": 1})]
 

@@ -6,11 +6,12 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentorship import links, services
-from mentorship.models import FollowUpSurvey, MentorOffer, Pairing
+from mentorship.models import FollowUpSurvey, MentorOffer, Pairing, survey_signals_problem
 from tenancy.scope import municipality_scope
 
 # Dates here are counted from the test clock (conftest.py travels to BOLLPLANK_TEST_NOW with
@@ -229,3 +230,74 @@ def test_a_survey_link_is_signed_single_use_and_refuses_tampering(
                 survey=survey, rating=1, contact_frequency="never", wants_to_continue=False, comment=""
             )
         assert FollowUpSurvey.objects.get(pk=survey.pk).rating == 5
+
+
+def _active(secretary: Any, make_mentor: Any, make_waiting: Any) -> Pairing:
+    mentor = make_mentor(secretary, "Familjen Mentor")
+    offer = make_waiting(secretary, "Familjen Ny")
+    with municipality_scope("0580"):
+        pairing = services.pairing_confirm(by=secretary, offer=offer, mentor=mentor)
+        pairing = services.pairing_book_introduction(
+            by=secretary,
+            pairing=pairing,
+            version=pairing.version,
+            at=timezone.now() - datetime.timedelta(days=1),
+            place="Familjehemsenheten",
+            secretary=secretary,
+        )
+        return services.pairing_record_introduction(
+            by=secretary,
+            pairing=pairing,
+            version=pairing.version,
+            held_on=timezone.localdate() - datetime.timedelta(days=1),
+            mentor_fit="good",
+            mentee_fit="good",
+        )
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_seeing_to_a_check_in_that_needs_support_is_recorded_once_with_history(
+    secretary: Any, manager: Any, make_mentor: Any, make_waiting: Any
+) -> None:
+    from audit.models import ChangeLogEntry
+
+    pairing = _active(secretary, make_mentor, make_waiting)
+    with municipality_scope("0580"):
+        calm = services.check_in_record(
+            by=secretary, pairing=pairing, held_on=timezone.localdate(), mood="good", needs_support=False
+        )
+        worried = services.check_in_record(
+            by=secretary, pairing=pairing, held_on=timezone.localdate(), mood="difficult", needs_support=True
+        )
+        assert worried.awaits_support
+        with pytest.raises(ValidationError, match="inte behov av stöd"):
+            services.check_in_support_handle(by=secretary, check_in=calm)
+        handled = services.check_in_support_handle(by=manager, check_in=worried)
+        assert not handled.awaits_support
+        assert handled.handled_by == manager
+        with pytest.raises(ValidationError, match="redan"):
+            services.check_in_support_handle(by=secretary, check_in=worried)
+        history = ChangeLogEntry.objects.get(object_type="mentorship.checkin", object_id=str(worried.pk))
+    assert history.user == manager
+    assert set(history.changes) == {"handled_at", "handled_by"}
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_following_up_a_survey_answer_that_signals_a_problem(
+    secretary: Any, make_mentor: Any, make_waiting: Any
+) -> None:
+    pairing = _active(secretary, make_mentor, make_waiting)
+    with municipality_scope("0580"):
+        low, happy, stopping = FollowUpSurvey.objects.filter(pairing=pairing, months__in=(3, 6))[:3]
+        for survey, rating, keep in ((low, 2, True), (happy, 5, True), (stopping, 4, False)):
+            services.survey_answer(
+                survey=survey, rating=rating, contact_frequency="monthly", wants_to_continue=keep, comment=""
+            )
+        problems = set(FollowUpSurvey.objects.filter(survey_signals_problem()).values_list("pk", flat=True))
+        assert problems == {low.pk, stopping.pk}
+        with pytest.raises(ValidationError, match="inte på ett problem"):
+            services.survey_follow_up(by=secretary, survey=happy)
+        followed = services.survey_follow_up(by=secretary, survey=low)
+        assert followed.handled_at is not None
+        with pytest.raises(ValidationError, match="redan"):
+            services.survey_follow_up(by=secretary, survey=low)

@@ -1,6 +1,8 @@
-"""The demo-data generator (register.demo) and its command ``demo_data``.
+"""The demo-data generator (demo.register) and its command ``demo_data``.
 
-Small builds (150 assignees) keep these fast; the full 3,000 run is timed by hand.
+Small builds (150 assignees) keep these fast; the full 3,000 run is timed by hand. The plan
+is dated back from the day it is given (``TODAY`` here); the command uses the clock, which
+the command tests set.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Iterator
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
 from demo.register import (
-    ANCHOR,
     BORROWED_POSTAL_CODES,
     DEMO_EMAIL_DOMAIN,
     DEMO_PASSWORD,
@@ -38,6 +40,7 @@ pytestmark = pytest.mark.django_db
 
 SEED = 20261125
 COUNT = 150
+TODAY = datetime.date(2027, 3, 17)
 OSTERGOTLAND = {
     "0509", "0512", "0513", "0560", "0561", "0562", "0563", "0580", "0581", "0582", "0583", "0584", "0586",
 }  # fmt: skip
@@ -52,11 +55,11 @@ def every_municipality() -> Iterator[None]:
 
 @pytest.fixture
 def built(every_municipality: None) -> DemoSummary:
-    return demo_build(seed=SEED, assignees=COUNT)
+    return demo_build(seed=SEED, assignees=COUNT, today=TODAY)
 
 
 def _plan_snapshot(seed: int) -> list[tuple[object, ...]]:
-    plan = demo_plan(seed=seed, assignees=COUNT, postal_codes=demo_postal_codes())
+    plan = demo_plan(seed=seed, assignees=COUNT, postal_codes=demo_postal_codes(), today=TODAY)
     return [
         (
             holder.municipality,
@@ -69,16 +72,24 @@ def _plan_snapshot(seed: int) -> list[tuple[object, ...]]:
 
 
 def test_the_same_seed_and_count_give_the_same_plan():
-    first = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes())
-    second = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes())
+    first = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes(), today=TODAY)
+    second = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes(), today=TODAY)
+    four_weeks = datetime.timedelta(weeks=4)
+    later = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes(), today=TODAY + four_weeks)
 
     assert first == second
     assert _plan_snapshot(SEED) == _plan_snapshot(SEED)
     assert _plan_snapshot(SEED) != _plan_snapshot(SEED + 1)
+    # Four weeks later (the same weekdays) every date moves by four weeks, and nothing else.
+    for early, late in zip(first.holders, later.holders, strict=True):
+        assert early.persons == late.persons
+        for a, b in zip(early.assignments, late.assignments, strict=True):
+            assert [step.at + four_weeks for step in a.steps] == [step.at for step in b.steps]
+            assert (a.type, a.status, a.responsible_secretary) == (b.type, b.status, b.responsible_secretary)
 
 
 def test_the_plan_spreads_the_assignees_over_the_municipalities_by_population():
-    plan = demo_plan(seed=SEED, assignees=3000, postal_codes=demo_postal_codes())
+    plan = demo_plan(seed=SEED, assignees=3000, postal_codes=demo_postal_codes(), today=TODAY)
     per_municipality = Counter(holder.municipality for holder in plan.holders)
 
     assert len(plan.holders) == 3000
@@ -90,7 +101,7 @@ def test_the_plan_spreads_the_assignees_over_the_municipalities_by_population():
 
 
 def test_the_written_rows_are_the_planned_ones(built):
-    plan = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes())
+    plan = demo_plan(seed=SEED, assignees=COUNT, postal_codes=demo_postal_codes(), today=TODAY)
     planned_people = sorted(
         (holder.municipality, p.first_name, p.last_name, p.national_id)
         for holder in plan.holders
@@ -142,9 +153,10 @@ def test_staff_of_every_role_exist_in_at_least_three_municipalities(built):
 def test_every_status_history_is_a_walk_of_the_transitions_ending_where_the_assignment_is(built):
     secretaries = dict(User.objects.filter(role=Role.SECRETARY).values_list("pk", "municipality"))
     earliest = datetime.datetime.combine(
-        ANCHOR - datetime.timedelta(days=6 * 365), datetime.time(), datetime.UTC
+        TODAY - datetime.timedelta(days=6 * 365), datetime.time(), datetime.UTC
     )
-    latest = datetime.datetime.combine(ANCHOR + datetime.timedelta(days=1), datetime.time(), datetime.UTC)
+    # Nothing is dated later than yesterday: the demo is loaded during the day.
+    latest = datetime.datetime.combine(TODAY, datetime.time(), datetime.UTC)
     assignments = Assignment.objects.prefetch_related("status_changes")
 
     assert assignments.count() >= COUNT
@@ -208,7 +220,7 @@ def test_national_ids_are_rare_valid_test_numbers(built):
 
     assert 0 < len(numbers) < Person.objects.count() * 0.2
     for number in numbers:
-        assert national_id_normalise(number, today=ANCHOR) == number
+        assert national_id_normalise(number, today=TODAY) == number
         assert national_id_is_test_number(number)
 
 
@@ -256,6 +268,7 @@ def _row_counts() -> dict[str, int]:
     }
 
 
+@time_machine.travel(datetime.datetime(2027, 3, 17, 8, 30, tzinfo=datetime.UTC), tick=False)
 def test_running_the_command_twice_creates_nothing_the_second_time(every_municipality):
     first, second = StringIO(), StringIO()
 
@@ -270,6 +283,8 @@ def test_running_the_command_twice_creates_nothing_the_second_time(every_municip
         assert DEMO_PASSWORD in output
         assert "ostergotland.samordnare" in output
         assert "norrkoping.sekreterare2" in output
+        for login in ("orebro.sekreterare1", "orebro.chef", "orebro.admin", "umea.sekreterare1", "umea.chef"):
+            assert login in output
 
 
 def test_the_command_refuses_to_run_in_production(every_municipality, settings):

@@ -161,7 +161,7 @@ def test_filters_find_by_type_status_secretary_postal_area_text_and_national_id(
     client.force_login(secretary)
 
     def names(**query: str) -> set[str]:
-        page = client.get("/", query).context["page"]
+        page = client.get("/register/", query).context["page"]
         return {str(a.household) for a in page.object_list}
 
     assert names() == {"Familjen Lind", "Familjen Berg"}
@@ -180,7 +180,7 @@ def test_filters_find_by_type_status_secretary_postal_area_text_and_national_id(
 def test_an_htmx_search_returns_only_the_results(client: Any, secretary: Any, make_family: Any) -> None:
     make_family(secretary)
     client.force_login(secretary)
-    response = client.get("/", {"q": "Lind"}, HTTP_HX_REQUEST="true")
+    response = client.get("/register/", {"q": "Lind"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Familjen Lind" in body
     assert "<html" not in body
@@ -202,10 +202,16 @@ def test_a_protected_address_is_shown_only_to_the_responsible_secretary(
     assert "Skyddade gatan 9" in client.get(url).content.decode()
 
     client.force_login(colleague)
-    for page in (url, "/", f"/hushall/{family.household.pk}/andra/", f"/person/{family.member.pk}/"):
+    for page in (
+        url,
+        "/",
+        "/register/",
+        f"/hushall/{family.household.pk}/andra/",
+        f"/person/{family.member.pk}/",
+    ):
         assert "Skyddade gatan 9" not in client.get(page).content.decode(), page
         assert "lind@example.se" not in client.get(page).content.decode(), page
-    export = b"".join(client.get("/export.csv").streaming_content).decode()
+    export = b"".join(client.get("/register/export.csv").streaming_content).decode()
     assert "581 83" not in export
 
 
@@ -225,7 +231,7 @@ def test_a_coordinator_reads_but_cannot_change(
 
 def test_the_interface_switches_to_english(client: Any, secretary: Any) -> None:
     client.force_login(secretary)
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/register/"})
+    page = client.get("/register/").content.decode()
     assert 'lang="en"' in page
     assert "Assignees" in page

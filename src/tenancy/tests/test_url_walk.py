@@ -29,6 +29,7 @@ SECRET_MARKERS = [
     "Hemligmentor",
     "Hemlig programpunkt",
     "Hemlig träffserie",
+    "Hemligstöd",
 ]
 
 
@@ -149,6 +150,7 @@ def municipality_data(make_family: Any, other_secretary: Any, *, postal: str) ->
             mentor_person_ids=[],
         )
         pairing = mentorship_services.pairing_confirm(by=other_secretary, offer=offer, mentor=mentor)
+        check_in, survey = _active_pairing_with_worries(other_secretary, mentor)
         gatherings = _programme_and_meetings(other_secretary)
     return {
         **gatherings,
@@ -164,7 +166,59 @@ def municipality_data(make_family: Any, other_secretary: Any, *, postal: str) ->
         "family": family,
         "loner": loner,
         "staff": other_secretary,
+        "check_in": check_in,
+        "survey": survey,
     }
+
+
+def _active_pairing_with_worries(by: Any, mentor: Any) -> tuple[Any, Any]:
+    """A second foster home of ``by``'s municipality, actively mentored, with a check-in that
+    needs support and a survey answer that signals a problem: items of its start page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from geo.models import PostalCode
+    from mentorship import services as mentorship_services
+    from mentorship.models import FollowUpSurvey, MentorOffer
+    from register import services
+
+    home = services.household_create(
+        by=by, name="Familjen Hemligstöd", postal_code=PostalCode.objects.get(code="60222")
+    )
+    assignment = services.assignment_create(
+        by=by, household=home, type="foster_home", responsible_secretary=by
+    )
+    for step in ["information", "assessment", "training", "approved"]:
+        assignment = services.assignment_transition(
+            by=by, assignment=assignment, to_status=step, version=assignment.version
+        )
+    offer = MentorOffer.objects.get(assignment=assignment)
+    offer = mentorship_services.mentor_offer_answer(
+        by=by, offer=offer, answer="accepted", version=offer.version
+    )
+    pairing = mentorship_services.pairing_confirm(by=by, offer=offer, mentor=mentor)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    pairing = mentorship_services.pairing_book_introduction(
+        by=by, pairing=pairing, version=pairing.version, at=yesterday, place="Hemliga vägen 7", secretary=by
+    )
+    pairing = mentorship_services.pairing_record_introduction(
+        by=by,
+        pairing=pairing,
+        version=pairing.version,
+        held_on=timezone.localdate(yesterday),
+        mentor_fit="good",
+        mentee_fit="good",
+    )
+    check_in = mentorship_services.check_in_record(
+        by=by, pairing=pairing, held_on=timezone.localdate(), mood="difficult", needs_support=True
+    )
+    survey = FollowUpSurvey.objects.filter(pairing=pairing).order_by("pk").first()
+    assert survey is not None
+    survey = mentorship_services.survey_answer(
+        survey=survey, rating=1, contact_frequency="never", wants_to_continue=False, comment="Hemligstöd"
+    )
+    return check_in, survey
 
 
 def _gathering_models() -> list[type]:
@@ -244,7 +298,7 @@ def test_no_view_shows_another_municipalitys_data(
     own = make_family(make_user(LINKOPING, Role.SECRETARY), name="Familjen Egen")
     client.force_login(viewer)
     data = other_municipality_data
-    from mentorship.models import MentorOffer, MentorProfile, Pairing
+    from mentorship.models import CheckIn, FollowUpSurvey, MentorOffer, MentorProfile, Pairing
     from register.models import Assignment, Household, Person
     from tenancy.scope import municipality_scope
 
@@ -258,6 +312,8 @@ def test_no_view_shows_another_municipalitys_data(
             *Pairing.objects.values_list("pk", flat=True),
             # Staff accounts (the administrator's security page takes a user id).
             *User.objects.filter(municipality_id=LINKOPING).values_list("pk", flat=True),
+            *CheckIn.objects.values_list("pk", flat=True),
+            *FollowUpSurvey.objects.values_list("pk", flat=True),
             *(
                 pk
                 for model in _gathering_models()
@@ -276,6 +332,8 @@ def test_no_view_shows_another_municipalitys_data(
         {**data, "pk": data["pairing"].pk},
         {**data, "pk": data["mentor"].pk},
         {**data, "pk": data["staff"].pk},
+        {**data, "pk": data["check_in"].pk},
+        {**data, "pk": data["survey"].pk},
         *({**data, "pk": data[key].pk} for key in GATHERING_KEYS),
     ]
     checked = 0
@@ -317,8 +375,10 @@ def test_no_view_shows_another_municipalitys_data(
         assert not Attendance.objects.exists()
         assert not Event.objects.filter(is_cancelled=True).exists()
         assert Event.objects.get(pk=data["meeting"].pk).version == data["meeting"].version
-        assert Pairing.objects.get().status == "proposed"
-        assert MentorOffer.objects.get().answer == "accepted"
+        assert Pairing.objects.get(pk=data["pairing"].pk).status == "proposed"
+        assert MentorOffer.objects.get(pk=data["offer"].pk).answer == "accepted"
+        assert CheckIn.objects.get(pk=data["check_in"].pk).handled_at is None
+        assert FollowUpSurvey.objects.get(pk=data["survey"].pk).handled_at is None
 
 
 def test_a_missing_and_a_forbidden_object_look_the_same(

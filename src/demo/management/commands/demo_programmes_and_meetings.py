@@ -1,6 +1,7 @@
-"""``manage.py demo_programmes_and_meetings``: Helsingborg's programme, Karlstad's meetings.
+"""``manage.py demo_programmes_and_meetings``: Helsingborg's programme, Karlstad's meetings and
+mentor families, and the Östergötland coordinator's regional network.
 
-See demo.gatherings.
+See demo.gatherings. Ends with every demo login, so ``scripts/demo`` shows the whole list last.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.gatherings import demo_gatherings_build
+from demo.management.commands.demo_data import write_logins
+from demo.register import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo programme (Helsingborg: two cohorts of new secretaries with user-mentors, "
-        "attendance and before/after answers) and a year of network meetings (Karlstad), once."
+        "Create the demo programme (Helsingborg: three cohorts of new secretaries with user-mentors, "
+        "attendance and before/after answers), network meetings and mentor families (Karlstad) and "
+        "the county coordinator's regional network (Östergötland), once, dated from today."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,6 +37,8 @@ class Command(BaseCommand):
             f"{summary.invitations} invitations (Karlstad); {summary.attendances} attendance marks "
             f"({took:.1f} s)."
         )
-        self.stdout.write(
-            "Logins: helsingborg.chef, helsingborg.sekreterare1, karlstad.sekreterare1, karlstad.chef"
-        )
+        if summary.regional:
+            self.stdout.write(
+                "Created the county coordinator's regional network for mentor families (Östergötland)."
+            )
+        write_logins(self.stdout, demo_logins(), DEMO_PASSWORD)
