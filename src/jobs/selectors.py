@@ -153,6 +153,7 @@ class EmailStatus:
     about_type: str
     about_id: int | None
     subject: str
+    created_at: datetime | None = None
 
     @property
     def is_problem(self) -> bool:
@@ -174,6 +175,7 @@ _STATUS_FIELDS = (
     "about_type",
     "about_id",
     "subject",
+    "created_at",
 )
 
 
@@ -218,6 +220,18 @@ def email_problems_for(*, user: Any, limit: int = 50) -> list[EmailStatus]:
         OutgoingEmail.objects.filter(state__in=PROBLEM_STATES)
         .filter(Q(requested_by_id=user.pk) | Q(requested_by_id__isnull=True))
         .order_by("-created_at", "-id")
+    )
+    return [_status(values) for values in rows.values(*_STATUS_FIELDS)[:limit]]
+
+
+def email_problems_in(*, municipality_id: str, limit: int = 200) -> list[EmailStatus]:
+    """Every failed or possibly sent e-mail of one municipality, newest first (one query).
+
+    The start pages read it and find each message's record (``about_type``, ``about_id``)
+    and whose work that record is.
+    """
+    rows = OutgoingEmail.objects.filter(municipality_id=municipality_id, state__in=PROBLEM_STATES).order_by(
+        "-created_at", "-id"
     )
     return [_status(values) for values in rows.values(*_STATUS_FIELDS)[:limit]]
 

@@ -39,8 +39,10 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from audit.models import AccessAction, AccessLogEntry, ChangeLogEntry
 from audit.services import access_log_record
-from jobs.selectors import job_overview
-from meetings.models import Attendance, Event, EventKind, InvitationStatus, Series
+from jobs.models import EmailState
+from jobs.selectors import email_problems_in, job_overview
+from meetings.models import Attendance, Event, EventKind, Invitation, InvitationStatus, Series
+from meetings.selectors import INVITATION_EMAIL
 from mentorship.models import (
     OCCUPYING_STATUSES,
     CheckIn,
@@ -52,6 +54,8 @@ from mentorship.models import (
     SurveyRole,
     survey_signals_problem,
 )
+from mentorship.selectors import SURVEY_EMAIL
+from programmes.evaluation.selectors import QUESTIONNAIRE_EMAIL
 from programmes.models import (
     Cohort,
     CohortMember,
@@ -628,14 +632,84 @@ def _status_changes(reach: Reach) -> list[WorkItem]:
 
 
 def _emails_not_delivered(reach: Reach) -> list[WorkItem]:
-    """E-mails to the municipality's families that could not be delivered.
+    """E-mails to the municipality's families and members that failed for good or may have
+    been sent: one item each, on the page where the e-mail is sent again.
 
-    Empty until the durable e-mail outbox is merged (the e-mail and jobs durability branch):
-    its selector of failed and uncertain e-mails feeds this kind, one item per e-mail,
-    linking to where it is sent again. The kind, its place on the page and its e-mail
-    reminder are already here.
+    Whose item: the owner of the record the e-mail is about (the series' responsible
+    secretary for an invitation, the foster home's responsible secretary for a follow-up
+    survey, the cohort's creator for a questionnaire). One query for the messages and one
+    per kind of record, however many there are.
     """
-    return []
+    problems = email_problems_in(municipality_id=reach.municipality_id)
+    ids: dict[str, list[int]] = defaultdict(list)
+    for problem in problems:
+        if problem.about_id is not None:
+            ids[problem.about_type].append(problem.about_id)
+    # about_type -> {id: (about, url, responsible)}
+    records: dict[str, dict[int, tuple[str, str, User | None]]] = defaultdict(dict)
+    if ids[INVITATION_EMAIL]:
+        for invitation in (
+            Invitation.objects.filter(municipality_id=reach.municipality_id, pk__in=ids[INVITATION_EMAIL])
+            .filter(reach.mine("event__series__responsible"))
+            .select_related("event__series__responsible", "household", "person")
+        ):
+            series = invitation.event.series
+            responsible = series.responsible if series is not None else None
+            if responsible is not None and responsible.municipality_id != reach.municipality_id:
+                responsible = None  # a partner municipality's series: the unit's own to handle
+            records[INVITATION_EMAIL][invitation.pk] = (
+                str(invitation.household or invitation.person),
+                reverse("meetings:meeting_detail", args=[invitation.event_id]),
+                responsible,
+            )
+    if ids[SURVEY_EMAIL]:
+        for survey in (
+            FollowUpSurvey.objects.filter(municipality_id=reach.municipality_id, pk__in=ids[SURVEY_EMAIL])
+            .filter(reach.mine("pairing__offer__assignment__responsible_secretary"))
+            .select_related(*(f"pairing__{join}" for join in _PAIRING_JOINS))
+        ):
+            records[SURVEY_EMAIL][survey.pk] = (
+                _pairing_about(survey.pairing),
+                reverse("mentorship:pairing_detail", args=[survey.pairing_id]) + f"#survey-{survey.pk}",
+                survey.pairing.offer.assignment.responsible_secretary,
+            )
+    if ids[QUESTIONNAIRE_EMAIL]:
+        for response in (
+            QuestionnaireResponse.objects.filter(
+                municipality_id=reach.municipality_id, pk__in=ids[QUESTIONNAIRE_EMAIL]
+            )
+            .filter(reach.mine("cohort__created_by"))
+            .select_related("cohort__created_by", "member__person", "member__user")
+        ):
+            member = response.member
+            records[QUESTIONNAIRE_EMAIL][response.pk] = (
+                str(member.person or member.user or response.cohort),
+                reverse("programmes:cohort_questionnaires", args=[response.cohort_id]),
+                response.cohort.created_by,
+            )
+    items = []
+    for problem in problems:
+        record = records[problem.about_type].get(problem.about_id or 0)
+        if record is None:
+            continue  # not about a record of these kinds, or another staff member's
+        about, url, responsible = record
+        since = _local_date(problem.created_at or problem.next_attempt_at)
+        items.append(
+            _item(
+                reach,
+                kind=Kind.EMAIL_NOT_DELIVERED,
+                action=_("Check with the recipient and send the e-mail again")
+                if problem.state == EmailState.UNCERTAIN
+                else _("Check the address and send the e-mail again"),
+                about=about,
+                url=url,
+                due_on=since,
+                responsible=responsible,
+                detail=_("“%(subject)s”: %(state)s")
+                % {"subject": problem.subject, "state": EmailState(problem.state).label},
+            )
+        )
+    return items
 
 
 ITEM_READERS: tuple[Callable[[Reach], list[WorkItem]], ...] = (

@@ -351,3 +351,37 @@ def test_the_start_page_reads_a_fixed_number_of_queries_however_many_items(
     many, many_items = count()
     assert few_items >= 6 and many_items >= 3 * few_items
     assert many == few
+
+
+def test_an_invitation_email_that_failed_for_good_is_on_the_start_page_until_it_is_sent_again(
+    secretary: Any, make_user: Any, make_home: Any, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jobs.models import EmailState, OutgoingEmail
+    from jobs.testing import run_worker_once
+    from kernel.email import email_resend_about
+
+    colleague = make_user("0580", Role.SECRETARY)
+    make_home(secretary, "Familjen Mejl", status="active")
+    with municipality_scope("0580"):
+        series = _series(secretary, starts_on=START.date() + datetime.timedelta(days=2))
+        first = Event.objects.filter(series=series).order_by("starts_at").first()
+    with django_capture_on_commit_callbacks(execute=True), municipality_scope("0580"):
+        meeting_services.event_invitations_create(by=secretary, event=first)
+    clock.shift(datetime.timedelta(seconds=1))  # the broker hands out jobs queued before now
+    assert run_worker_once() == 1
+    with municipality_scope("0580"):
+        [invitation] = Invitation.objects.filter(event=first)
+        message = OutgoingEmail.objects.get(about_type="meetings.Invitation", about_id=invitation.pk)
+        assert Kind.EMAIL_NOT_DELIVERED not in _kinds(secretary)
+        # The mail server refused it for good (a 5xx): the state the sender leaves it in.
+        OutgoingEmail.objects.filter(pk=message.pk).update(state=EmailState.GAVE_UP, sent_at=None)
+
+    [item] = _kinds(secretary)[Kind.EMAIL_NOT_DELIVERED]
+    assert item.about == "Familjen Mejl"
+    assert item.url == f"/traffar/traff/{first.pk}/"
+    assert item.needs_attention and item.responsible_id == secretary.pk
+    assert Kind.EMAIL_NOT_DELIVERED not in _kinds(colleague), "another secretary's meeting"
+
+    with municipality_scope("0580"):
+        email_resend_about(by=secretary, about=invitation, message_id=message.pk)
+    assert Kind.EMAIL_NOT_DELIVERED not in _kinds(secretary)
