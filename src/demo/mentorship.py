@@ -49,6 +49,7 @@ from geo.models import Municipality, PostalCode
 from mentorship import services
 from mentorship.models import (
     MENTEE_TYPES,
+    OCCUPYING_STATUSES,
     AgeGroup,
     CheckIn,
     FamilyForm,
@@ -166,8 +167,17 @@ class _Scheme:
         """``n`` approved or active foster and emergency homes of the secretary without an answered
         offer (new ones registered and approved when the register has too few)."""
         # A home approved through the services has the offer its approval made: unanswered, it is used.
-        offered = MentorOffer.objects.filter(assignment=OuterRef("pk")).exclude(answer=OfferAnswer.PENDING)
-        found = list(
+        # One open offer per family (the database holds it): a household whose other
+        # assignment already has an offer, answered or not, or which has a mentor, is skipped.
+        offered = MentorOffer.objects.filter(household_id=OuterRef("household_id")).exclude(
+            assignment=OuterRef("pk"), answer=OfferAnswer.PENDING
+        )
+        mentored = Pairing.objects.filter(
+            mentee_household_id=OuterRef("household_id"), status__in=OCCUPYING_STATUSES
+        )
+        found = []
+        households: set[int] = set()
+        for assignment in (
             Assignment.objects.filter(
                 municipality_id=self.municipality_id,
                 type__in=MENTEE_TYPES,
@@ -177,8 +187,14 @@ class _Scheme:
             )
             .exclude(household_id__in=mentor_households)
             .exclude(Exists(offered))
-            .order_by("-status_changed_at", "pk")[:n]
-        )
+            .exclude(Exists(mentored))
+            .order_by("-status_changed_at", "pk")
+        ):
+            if assignment.household_id not in households:
+                households.add(assignment.household_id)
+                found.append(assignment)
+            if len(found) == n:
+                break
         while len(found) < n:
             found.append(self._new_home(secretary, approved_on=self.days_ago(30 + 7 * len(found))))
         return found

@@ -104,7 +104,7 @@ def test_the_pages_themselves_need_nothing_the_policy_forbids(
     expect(page.get_by_role("img", name="QR-kod för autentiseringsappen")).to_be_visible()
     shot(page, "two-factor-setup")
     # htmx still searches as you type (with its indicator styles in our stylesheet).
-    page.goto("/")
+    page.goto("/register/")
     with page.expect_response(lambda r: "q=Anders" in r.url):
         page.get_by_role("searchbox").fill("Anders")
     expect(page.get_by_text("Familjen Andersson")).to_be_visible()

@@ -180,7 +180,7 @@ def test_a_municipality_that_requires_it_sends_staff_to_set_it_up_before_the_reg
 
     response = password_step(client, manager)
     assert response.status_code == 302
-    for path in ["/", "/logg/", "/mentorskap/", "/export.csv", "/program/"]:
+    for path in ["/", "/register/", "/logg/", "/mentorskap/", "/register/export.csv", "/program/"]:
         blocked = client.get(path)
         assert blocked.status_code == 302, path
         assert blocked["Location"] == "/konto/tvastegs/aktivera/", path

@@ -28,6 +28,8 @@ REGISTER_READ, REGISTER_WRITE, EXPORT = "S M C", "S M", "S M"
 GATHERINGS = "S M C"  # programmes, network meetings, attendance: county coordinators run them too
 
 EXPECTED: dict[str, tuple[str, str | None]] = {
+    # the start page: every role has its own
+    "worklist:start": ("S M C A", None),
     # register
     "register:assignee_list": (REGISTER_READ, None),
     "register:assignee_export": (EXPORT, None),
@@ -81,6 +83,8 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "mentorship:pairing_check_in": ("S M", "pairing"),
     "mentorship:pairing_end": ("S M", "pairing"),
     "mentorship:survey_email_resend": ("S M", "survey"),
+    "mentorship:check_in_support_handle": ("S M", "check_in"),
+    "mentorship:survey_follow_up": ("S M", "survey"),
     "mentorship_public:survey_answer": (PUBLIC, "survey_token"),
     # programmes
     "programmes:programme_list": (GATHERINGS, None),
@@ -176,7 +180,8 @@ def own_objects(*, make_family: Any, secretary: Any) -> dict[str, Any]:
             "mentor_assignment": data["assignment_pk"],
             "offer": data["offer"].pk,
             "pairing": data["pairing"].pk,
-            "survey": surveys[0].pk if surveys else 0,
+            "survey": data["survey"].pk,
+            "check_in": data["check_in"].pk,
             "response": response.pk if response else 0,
             "staff": secretary.pk,
             **{key: data[key].pk for key in ("programme", "cohort", "member", "session", "question")},
